@@ -1,0 +1,49 @@
+"""Serve MathJax from the site itself, so formulas render with no internet.
+
+MathJax comes from the installed ``django-static-mathjax`` package (its
+static files only). This hook adds the few components the book needs to the
+build as ``assets/mathjax/...`` and removes the CDN loader that nbconvert
+writes into notebook pages (the site-wide MathJax typesets them instead).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import mathjax
+from mkdocs.structure.files import File
+
+MATHJAX_ES5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+COMPONENTS = [
+    "startup.js",
+    "core.js",
+    "input/tex.js",
+    "output/chtml.js",
+    "output/chtml/fonts/tex.js",
+    *sorted(
+        str(p.relative_to(MATHJAX_ES5))
+        for p in (MATHJAX_ES5 / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+    ),
+]
+# nbconvert's page template loads MathJax 2 and (for diagrams) Mermaid from CDNs.
+NBCONVERT_CDN_LOADERS = [
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>', re.S),
+]
+
+
+def on_files(files, config):
+    for component in COMPONENTS:
+        if not (MATHJAX_ES5 / component).is_file():
+            raise FileNotFoundError(f"MathJax component missing from the installed package: {component}")
+        files.append(
+            File.generated(config, f"assets/mathjax/{component}", abs_src_path=str(MATHJAX_ES5 / component))
+        )
+    return files
+
+
+def on_post_page(output, page, config):
+    for loader in NBCONVERT_CDN_LOADERS:
+        output = loader.sub("", output)
+    return output

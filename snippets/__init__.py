@@ -1,0 +1,1 @@
+"""The code the book teaches: one module per idea, each with doctests."""

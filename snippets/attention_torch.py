@@ -1,0 +1,86 @@
+"""The same attention in PyTorch, so autograd can show where gradients flow.
+
+Shapes as in :mod:`snippets.attention`: keys ``(n, d)``, values ``(n, d_v)``,
+one query ``(d,)``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _check(keys: torch.Tensor, values: torch.Tensor, query: torch.Tensor) -> None:
+    if keys.ndim != 2 or values.ndim != 2 or query.ndim != 1:
+        raise ValueError(
+            "expected keys (n, d), values (n, d_v) and one query (d,); "
+            f"got {tuple(keys.shape)}, {tuple(values.shape)} and {tuple(query.shape)}"
+        )
+    if keys.shape[0] != values.shape[0]:
+        raise ValueError(f"got {keys.shape[0]} keys but {values.shape[0]} values")
+    if query.shape[0] != keys.shape[1]:
+        raise ValueError(f"query has width {query.shape[0]}, keys have width {keys.shape[1]}")
+
+
+# --8<-- [start:softmax_attention]
+def softmax_attention(keys, values, query, temperature: float = 1.0):
+    """Softmax attention with the usual 1/sqrt(d) scale, divided by ``temperature``.
+
+    >>> softmax_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.zeros(2))
+    tensor([15.])
+    """
+    _check(keys, values, query)
+    scores = keys @ query / keys.shape[1] ** 0.5
+    return torch.softmax(scores / temperature, dim=0) @ values
+# --8<-- [end:softmax_attention]
+
+
+# --8<-- [start:argmax_attention]
+def argmax_attention(keys, values, query):
+    """Argmax attention: one-hot weights on the best-scoring key.
+
+    ``argmax`` returns an index, and an index has no derivative: autograd
+    records no path from the output back to ``query`` or ``keys``.
+
+    >>> argmax_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.tensor([0.0, 3.0]))
+    tensor([20.])
+    """
+    _check(keys, values, query)
+    scores = keys @ query
+    weights = torch.nn.functional.one_hot(scores.argmax(), keys.shape[0]).to(values.dtype)
+    return weights @ values
+# --8<-- [end:argmax_attention]
+
+
+# --8<-- [start:straight_through_attention]
+def straight_through_attention(keys, values, query):
+    """Argmax forward, softmax backward (the straight-through estimator).
+
+    The forward value equals :func:`argmax_attention`; the gradient is the
+    softmax one, so queries and keys can still learn.
+
+    >>> straight_through_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.tensor([0.0, 3.0]))
+    tensor([20.])
+    """
+    _check(keys, values, query)
+    soft = torch.softmax(keys @ query / keys.shape[1] ** 0.5, dim=0)
+    hard = torch.nn.functional.one_hot(soft.argmax(), keys.shape[0]).to(soft.dtype)
+    return (hard + soft - soft.detach()) @ values
+# --8<-- [end:straight_through_attention]
+
+
+# --8<-- [start:gradients]
+def gradients(attention, keys, values, query):
+    """Gradients of ``sum(attention(keys, values, query))`` w.r.t. query, keys and values.
+
+    A missing path counts as a zero gradient (``materialize_grads``).
+
+    >>> g = gradients(argmax_attention, torch.eye(2), torch.ones(2, 1), torch.tensor([0.0, 3.0]))
+    >>> [float(t.abs().sum()) for t in g]
+    [0.0, 0.0, 1.0]
+    """
+    keys, values, query = (t.detach().clone().requires_grad_(True) for t in (keys, values, query))
+    out = attention(keys, values, query).sum()
+    if not out.requires_grad:  # no path at all: every gradient is zero
+        return tuple(torch.zeros_like(t) for t in (query, keys, values))
+    return torch.autograd.grad(out, (query, keys, values), allow_unused=True, materialize_grads=True)
+# --8<-- [end:gradients]

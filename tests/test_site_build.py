@@ -1,0 +1,35 @@
+"""The site builds strictly: no warnings, every page present, math served locally."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import _IgnoreTags  # the root conftest reads mkdocs.yml the same way
+from tests.conftest import ROOT
+
+
+def _nav_pages(nav):
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            yield from _nav_pages(value)
+        else:
+            yield value
+
+
+def test_every_nav_page_is_built(built_site):
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    for page in _nav_pages(config["nav"]):
+        stem = re.sub(r"(index)?\.(md|ipynb)$", "", page)
+        assert (built_site / stem / "index.html").is_file(), f"{page} was not built"
+
+
+def test_math_renderer_is_served_by_the_site(built_site):
+    assert (built_site / "assets/mathjax/startup.js").is_file()
+    assert (built_site / "assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
+    for html in built_site.rglob("*.html"):
+        text = html.read_text()
+        assert "cdnjs" not in text and "cdn.jsdelivr" not in text, f"{html} loads a script from a CDN"
+        assert "fonts.googleapis" not in text, f"{html} loads web fonts"
