@@ -84,3 +84,29 @@ def gradients(attention, keys, values, query):
         return tuple(torch.zeros_like(t) for t in (query, keys, values))
     return torch.autograd.grad(out, (query, keys, values), allow_unused=True, materialize_grads=True)
 # --8<-- [end:gradients]
+
+
+# --8<-- [start:learn_query]
+def learn_query(attention, keys, values, query, target, steps: int = 60, lr: float = 0.05):
+    """Fit the query by gradient descent so that ``attention(...)`` approaches ``target``.
+
+    Keys and values stay fixed; the loss is the squared error. Returns the
+    loss before each step, as a list of floats.
+
+    >>> losses = learn_query(argmax_attention, torch.eye(2), torch.tensor([[0.0], [1.0]]),
+    ...                      torch.tensor([1.0, 0.0]), torch.tensor([1.0]), steps=3)
+    >>> losses  # argmax: the query never moves
+    [1.0, 1.0, 1.0]
+    """
+    if target.shape != values.shape[1:]:
+        raise ValueError(f"target must have the values' width {tuple(values.shape[1:])}; got {tuple(target.shape)}")
+    query = query.detach().clone().requires_grad_(True)
+    losses = []
+    for _ in range(steps):
+        loss = ((attention(keys, values, query) - target) ** 2).sum()
+        losses.append(float(loss.detach()))
+        if loss.requires_grad:
+            (grad,) = torch.autograd.grad(loss, query, allow_unused=True, materialize_grads=True)
+            query = (query - lr * grad).detach().requires_grad_(True)
+    return losses
+# --8<-- [end:learn_query]
