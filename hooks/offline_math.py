@@ -1,9 +1,12 @@
 """Serve MathJax from the site itself, so formulas render with no internet.
 
 MathJax comes from the installed ``django-static-mathjax`` package (its
-static files only). This hook adds the few components the book needs to the
+static files only). This hook adds the components the book needs to the
 build as ``assets/mathjax/...`` and removes the CDN loader that nbconvert
 writes into notebook pages (the site-wide MathJax typesets them instead).
+A browser fetches only what a page uses: the TeX extensions are there so
+that MathJax can autoload the package of a command such as ``\\boldsymbol``,
+and ``assistive-mml`` gives screen readers the formulas as MathML.
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ COMPONENTS = [
     "input/tex.js",
     "output/chtml.js",
     "output/chtml/fonts/tex.js",
+    "a11y/assistive-mml.js",
     *sorted(
         str(p.relative_to(MATHJAX_ES5))
-        for p in (MATHJAX_ES5 / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+        for folder in ("output/chtml/fonts/woff-v2", "input/tex/extensions")
+        for p in (MATHJAX_ES5 / folder).iterdir()
+        if p.suffix in {".woff", ".js"}
     ),
 ]
 # nbconvert's page template loads MathJax 2 and (for diagrams) Mermaid from CDNs.

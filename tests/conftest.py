@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,15 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process.
+
+    The notebook cache (hooks/notebooks.py) points at a fresh empty folder, so
+    every test build executes the notebooks.
+    """
+    with tempfile.TemporaryDirectory(prefix="notebook-cache-") as cache:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BOOK_NOTEBOOK_CACHE": cache}
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
 
 
 @pytest.fixture(scope="session")

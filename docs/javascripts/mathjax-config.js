@@ -1,6 +1,11 @@
 // MathJax 3, served from this site (see hooks/offline_math.py): no network needed.
 window.MathJax = {
-  loader: { load: ["input/tex", "output/chtml"] },
+  loader: {
+    // assistive-mml puts hidden MathML next to each formula for screen readers;
+    // TeX packages a page uses (\boldsymbol, \cancel, ...) are autoloaded from
+    // assets/mathjax/input/tex/extensions/.
+    load: ["input/tex", "output/chtml", "a11y/assistive-mml"]
+  },
   tex: {
     inlineMath: [["\\(", "\\)"], ["$", "$"]],
     displayMath: [["\\[", "\\]"], ["$$", "$$"]],
@@ -10,19 +15,31 @@ window.MathJax = {
   },
   chtml: { fontURL: new URL("../assets/mathjax/output/chtml/fonts/woff-v2", document.currentScript.src).href },
   options: {
-    enableMenu: false,
-    // Typeset only what Arithmatex marks and notebook Markdown cells.
-    ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-MarkdownOutput"
+    // Typeset only what Arithmatex marks and the Markdown cells of notebooks.
+    // Any element with a class is skipped unless it is one of these; elements
+    // without a class inherit from their parent, so the <p> and <li> inside a
+    // notebook's Markdown cell are typeset and the rest of the page is not.
+    ignoreHtmlClass: ".+",
+    processHtmlClass: "arithmatex|jp-MarkdownOutput"
   }
 };
 
 // Material's instant navigation swaps the page without reloading scripts:
-// typeset again on every page change.
-document$.subscribe(() => {
-  if (!window.MathJax || !MathJax.startup || !MathJax.startup.output) return;
-  MathJax.startup.output.clearCache();
-  MathJax.typesetClear();
-  MathJax.texReset();
-  MathJax.typesetPromise();
-});
+// typeset the new page. The first emission is the page MathJax's startup
+// typesets itself. Chaining on startup.promise keeps typesetting in order, and
+// lets anyone wait for the current page: `await MathJax.startup.promise`.
+(() => {
+  let initialPage = true;
+  document$.subscribe(() => {
+    if (initialPage) {
+      initialPage = false;
+      return;
+    }
+    MathJax.startup.promise = MathJax.startup.promise.then(() => {
+      MathJax.startup.output.clearCache();
+      MathJax.typesetClear();
+      MathJax.texReset();
+      return MathJax.typesetPromise();
+    });
+  });
+})();
