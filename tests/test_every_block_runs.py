@@ -60,3 +60,10 @@ def test_every_visible_python_block_is_executed(built_site, page, record_propert
             f"{page.name}: this Python block is shown on the page but no test runs it:\n{block[:400]}"
         )
     print(f"{page.relative_to(ROOT)}: {len(visible)} visible Python blocks, {len(collected)} executed")
+
+
+def test_the_check_sees_the_blocks(built_site):
+    """Guard against a vacuous pass: each page with Python fences shows some in its HTML."""
+    for page in PAGES:
+        if collected_blocks(page):
+            assert visible_blocks(html_for(built_site, page)), f"{page.name}: no Python block found in the HTML"
