@@ -1,0 +1,109 @@
+"""Learning the heads of HW3 by gradient descent, the way the course did.
+
+``train_loop`` builds a fresh :class:`~snippets.transformer.PytorchTransformer`
+for a task and trains it with plain SGD on the mean-squared error, one random
+sequence per step. Part of every task's inputs is held out of training, so
+``accuracy`` can be measured on sequences the head has never seen.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from snippets.hw3_tasks import all_sequences, encode, get_task, target, verify_head
+from snippets.transformer import PytorchTransformer, numpy_head
+
+# --8<-- [start:sizes]
+# The sizes the course suggests (the hand-designed heads use the same ones).
+MODEL_SIZES = {
+    "content": dict(input_dim=3, qk_dim=3, v_dim=3),
+    "position": dict(input_dim=3, qk_dim=1, v_dim=3, pos_dim=4, max_seq_len=4),
+}
+# --8<-- [end:sizes]
+
+
+def split_sequences(task, held_out_fraction: float = 0.2, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Every input of ``task`` split into (train, held_out), the same fraction held out of each length.
+
+    >>> train, held_out = split_sequences("position")
+    >>> len(train), len(held_out), sorted(set(map(len, held_out)))
+    (98, 22, [2, 3, 4])
+    """
+    task = get_task(task)
+    if not 0 <= held_out_fraction < 1:
+        raise ValueError(f"held_out_fraction must be in [0, 1); got {held_out_fraction}")
+    rng = np.random.default_rng(seed)
+    train, held_out = [], []
+    for n in task.lengths:
+        same_length = [s for s in all_sequences(task) if len(s) == n]
+        rng.shuffle(same_length)
+        cut = int(held_out_fraction * len(same_length))
+        held_out += same_length[:cut]
+        train += same_length[cut:]
+    return train, held_out
+
+
+# --8<-- [start:train_loop]
+def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_every: int = 1_000, log=print):
+    """Train a fresh PytorchTransformer on ``task``; return ``(model, losses)``.
+
+    Plain SGD with learning rate ``lr`` on the mean-squared error, one random
+    training sequence per step (a length uniform over the task's lengths,
+    then a sequence of that length from the training split). ``losses`` has
+    one entry per step; every ``log_every`` steps ``log`` gets a line with
+    the mean loss since the last one. The same ``seed`` gives the same model.
+
+    >>> model, losses = train_loop("content", steps=200, log=None)
+    >>> len(losses), bool(losses[-50:].mean() < losses[:50].mean())
+    (200, True)
+    """
+    task = get_task(task)
+    if task.name not in MODEL_SIZES:
+        raise ValueError(f"train_loop learns the tasks {sorted(MODEL_SIZES)}; got {task.name!r}")
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = PytorchTransformer(**MODEL_SIZES[task.name])
+    train, _ = split_sequences(task, seed=seed)
+    by_length = {n: [s for s in train if len(s) == n] for n in task.lengths}
+    examples = {s: (torch.tensor(encode(s, task), dtype=torch.float32),
+                    torch.tensor(target(s, task), dtype=torch.float32)) for s in train}
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(task.lengths.start, task.lengths.stop, size=steps)
+    picks = rng.random(steps)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = np.empty(steps)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # on matrices this small, extra threads cost more than they save
+    start = time.perf_counter()
+    try:
+        for step, (n, u) in enumerate(zip(lengths, picks)):
+            pool = by_length[n]
+            x, y = examples[pool[int(u * len(pool))]]
+            loss = torch.nn.functional.mse_loss(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses[step] = loss.item()
+            if log and (step + 1) % log_every == 0:
+                log(f"step {step + 1:>6}: mean loss {losses[step + 1 - log_every: step + 1].mean():.5f} "
+                    f"({time.perf_counter() - start:.1f} s)")
+    finally:
+        torch.set_num_threads(threads)
+    return model, losses
+# --8<-- [end:train_loop]
+
+
+# --8<-- [start:accuracy]
+def accuracy(model, sequences, task="content") -> float:
+    """Fraction of ``sequences`` on which every output row's largest entry is the target token.
+
+    >>> from snippets.hand_design import select_by_content
+    >>> accuracy(PytorchTransformer.from_numpy(select_by_content()), ["ABC", "CCA"])
+    1.0
+    """
+    check = verify_head(numpy_head(model), task, sequences)
+    return check.argmax_right / check.count
+# --8<-- [end:accuracy]

@@ -1,0 +1,146 @@
+"""How sharp must a hand-designed head be to pass the course's check?
+
+A head that gives its wanted key a score ``gap`` above each of the other
+``n - 1`` keys still leaks some weight to them: in the worst case (one wanted
+key) the leak is
+
+    (n - 1) e^-gap / (1 + (n - 1) e^-gap)  <=  (n - 1) e^-gap,
+
+and a target entry that should be 0 receives exactly that much when the
+unwanted keys share one token. The course checks ``np.allclose(out, target,
+rtol=1e-3)``, whose absolute tolerance is 1e-8 on zero entries, so the leak
+must stay below 1e-8: ``gap > ln((n - 1)(1 - 1e-8) / 1e-8)``, about 20.0 for
+six keys.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from snippets.hand_design import HAND_DESIGNED, LOGIT_GAP
+from snippets.hw3_tasks import all_sequences, encode, get_task, verify_head
+
+ATOL = 1e-8  # np.allclose's default absolute tolerance, which the course kept
+
+
+# --8<-- [start:leak_bound]
+def leak_bound(n_keys: int, gap):
+    """Largest total weight softmax leaves on unwanted keys when one of ``n_keys`` is wanted.
+
+    >>> float(leak_bound(6, 30.0))
+    4.678...e-13
+    >>> float(leak_bound(1, 0.0))  # a single key cannot leak
+    0.0
+    """
+    if n_keys < 1:
+        raise ValueError(f"n_keys must be at least 1; got {n_keys}")
+    spill = (n_keys - 1) * np.exp(-np.asarray(gap, dtype=float))
+    return spill / (1 + spill)
+
+
+def required_gap(n_keys: int, atol: float = ATOL) -> float:
+    """The smallest gap with ``leak_bound(n_keys, gap) <= atol``: ``ln((n_keys - 1)(1 - atol) / atol)``.
+
+    >>> round(required_gap(6), 2), round(required_gap(4), 2)
+    (20.03, 19.52)
+    """
+    if not 0 < atol < 1:
+        raise ValueError(f"atol must be in (0, 1); got {atol}")
+    if n_keys < 1:
+        raise ValueError(f"n_keys must be at least 1; got {n_keys}")
+    return 0.0 if n_keys == 1 else math.log((n_keys - 1) * (1 - atol) / atol)
+# --8<-- [end:leak_bound]
+
+
+# --8<-- [start:smallest_gap]
+def wanted_keys(tokens: str, task="content") -> np.ndarray:
+    """``(n, n)`` booleans: may query ``i`` attend to key ``j``? (rows and columns include CLS if the task has one)
+
+    ``content``: keys with the query's token. ``position``: the key at
+    position 0. ``unique``: the query's own token and CLS (CLS's query row
+    wants everything, since its output is ignored).
+
+    >>> wanted_keys("ABA").astype(int)
+    array([[1, 0, 1],
+           [0, 1, 0],
+           [1, 0, 1]])
+    """
+    task = get_task(task)
+    rows = encode(tokens, task)
+    if task.name == "position":
+        return np.broadcast_to(np.arange(len(rows)) == 0, (len(rows), len(rows))).copy()
+    wanted = rows @ rows.T > 0
+    if task.name == "unique":
+        wanted[:, 0] = True
+        wanted[0, :] = True
+    return wanted
+
+
+def smallest_gap(model, task="content", sequences=None) -> float:
+    """Over every query of every input: lowest wanted score minus highest unwanted score.
+
+    >>> from snippets.hand_design import select_by_content
+    >>> round(smallest_gap(select_by_content(), "content"), 9)
+    30.0
+    """
+    task = get_task(task)
+    sequences = all_sequences(task) if sequences is None else list(sequences)
+    gaps = []
+    for tokens in sequences:
+        scores, wanted = model.scores(encode(tokens, task)), wanted_keys(tokens, task)
+        low = np.where(wanted, scores, np.inf).min(axis=1)
+        high = np.where(wanted, -np.inf, scores).max(axis=1)
+        gaps.append((low - high)[~wanted.all(axis=1)])
+    gaps = np.concatenate(gaps)
+    if not gaps.size:
+        raise ValueError(f"no query in {sequences} has both wanted and unwanted keys")
+    return float(gaps.min())
+# --8<-- [end:smallest_gap]
+
+
+# --8<-- [start:worst_error_vs_gap]
+def worst_error_vs_gap(task, gaps) -> tuple[np.ndarray, np.ndarray]:
+    """Rebuild the hand-designed head of ``task`` with each gap; return (worst |out - target|, passes) over every input.
+
+    >>> errors, ok = worst_error_vs_gap("content", [19.0, 21.0])
+    >>> ok.tolist(), bool(errors[0] > ATOL > errors[1])
+    ([False, True], True)
+    """
+    task = get_task(task)
+    if task.name not in ("content", "position"):
+        raise ValueError(f"the error criterion applies to the content and position tasks; got {task.name!r}")
+    checks = [verify_head(HAND_DESIGNED[task.name](g), task) for g in gaps]
+    return np.array([c.worst for c in checks]), np.array([not c.failures for c in checks])
+# --8<-- [end:worst_error_vs_gap]
+
+
+# --8<-- [start:plot_sharpness]
+def plot_sharpness(tasks=("content", "position"), gaps=np.arange(2.0, 36.0, 1.0)):
+    """Worst error over every input vs the logit gap, with the bound and the tolerance, for each task.
+
+    Filled markers pass the course's check, open ones fail it.
+    """
+    fig, ax = plt.subplots(figsize=(7, 4))
+    styles = {"content": ("tab:blue", "o"), "position": ("tab:orange", "s")}
+    for name in tasks:
+        task = get_task(name)
+        color, marker = styles[task.name]
+        n = task.lengths[-1]
+        errors, ok = worst_error_vs_gap(task, gaps)
+        ax.semilogy(gaps, leak_bound(n, gaps), color=color, lw=1, alpha=0.6,
+                    label=f"bound $(n-1)e^{{-g}}/(1+(n-1)e^{{-g}})$, n = {n}")
+        ax.scatter(gaps[ok], errors[ok], color=color, marker=marker, zorder=3, label=f"{task.title}: passes")
+        ax.scatter(gaps[~ok], errors[~ok], marker=marker, facecolors="none", edgecolors=color, zorder=3,
+                   label=f"{task.title}: fails")
+        ax.axvline(required_gap(n), color=color, ls=":", lw=1)
+    ax.axhline(ATOL, color="black", ls="--", lw=1, label="tolerance on zero targets (atol 1e-8)")
+    ax.axvline(LOGIT_GAP, color="gray", lw=4, alpha=0.3, label=f"designed gap {LOGIT_GAP:g}")
+    ax.set_xlabel("logit gap g between wanted and unwanted keys")
+    ax.set_ylabel("largest |out - target| over every input")
+    ax.legend(fontsize=7, loc="upper right")
+    ax.grid(alpha=0.3)
+    return fig
+# --8<-- [end:plot_sharpness]

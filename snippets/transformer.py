@@ -1,0 +1,184 @@
+"""A one-layer, one-head transformer from scratch, in NumPy and in PyTorch.
+
+The model is deliberately tiny: no residual connection, no normalisation, no
+MLP, no masking, no batching. A sequence ``seq`` of shape ``(seq_len,
+input_dim)`` (one token per row) optionally gets its positions concatenated,
+``x_i -> [x_i, pos_i]``, and then
+
+    K = X Km,   Q = X Qm,   V = X Vm,   out = softmax(Q K^T / sqrt(qk_dim)) V,
+
+the softmax running over the keys (along each row). ``Km`` and ``Qm`` have
+shape ``(input_dim + pos_dim, qk_dim)``, ``Vm`` has shape ``(input_dim +
+pos_dim, v_dim)`` and ``pos`` has shape ``(max_seq_len, pos_dim)``.
+
+Both versions compute every query at once and use a softmax that subtracts
+the row maximum, so hand-set weights in the hundreds cannot overflow.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from snippets.attention import softmax
+
+
+def _check_sequence(seq_shape: tuple, input_dim: int, max_seq_len: int | None, batched: bool = True) -> None:
+    """Raise ValueError unless a sequence of this shape fits the model."""
+    expected = f"(seq_len, {input_dim})" + (f" or (batch, seq_len, {input_dim})" if batched else "")
+    if len(seq_shape) not in ((2, 3) if batched else (2,)) or seq_shape[-1] != input_dim:
+        raise ValueError(f"seq must have shape {expected}; got {tuple(seq_shape)}")
+    if seq_shape[-2] == 0:
+        raise ValueError(f"seq must hold at least one token; got shape {tuple(seq_shape)}")
+    if max_seq_len is not None and seq_shape[-2] > max_seq_len:
+        raise ValueError(
+            f"seq has {seq_shape[-2]} tokens but pos has rows for at most {max_seq_len}; got shape {tuple(seq_shape)}"
+        )
+
+
+# --8<-- [start:NumpyTransformer]
+class NumpyTransformer:
+    """One attention head: ``softmax(Q K^T / sqrt(qk_dim)) V`` on ``[seq, pos]``.
+
+    ``Km``, ``Qm``: ``(input_dim + pos_dim, qk_dim)``; ``Vm``: ``(input_dim +
+    pos_dim, v_dim)``; ``pos``: ``(max_seq_len, pos_dim)`` or ``None``.
+
+    >>> model = NumpyTransformer(Km=np.eye(2), Qm=np.zeros((2, 2)), Vm=np.eye(2))
+    >>> model.forward(np.array([[1.0, 0.0], [0.0, 1.0]]))  # zero queries: uniform weights
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    >>> out, weights = model.forward(np.eye(2), return_attention=True)
+    >>> weights.shape
+    (2, 2)
+    """
+
+    def __init__(self, Km, Qm, Vm, pos=None):
+        self.Km, self.Qm, self.Vm = (np.asarray(m, dtype=float) for m in (Km, Qm, Vm))
+        self.pos = None if pos is None else np.asarray(pos, dtype=float)
+        shapes = f"Km {self.Km.shape}, Qm {self.Qm.shape}, Vm {self.Vm.shape}"
+        if self.Km.ndim != 2 or self.Qm.shape != self.Km.shape or self.Vm.ndim != 2:
+            raise ValueError(f"Km and Qm must be 2-D and of equal shape, Vm 2-D; got {shapes}")
+        if self.Vm.shape[0] != self.Km.shape[0]:
+            raise ValueError(f"Km, Qm and Vm must have as many rows as each other; got {shapes}")
+        pos_dim = 0 if self.pos is None else self.pos.shape[-1]
+        if self.pos is not None and (self.pos.ndim != 2 or pos_dim >= self.Km.shape[0]):
+            raise ValueError(
+                f"pos must be (max_seq_len, pos_dim) with pos_dim < {self.Km.shape[0]} (the rows of Km); "
+                f"got pos {self.pos.shape}"
+            )
+        self.input_dim = self.Km.shape[0] - pos_dim
+        self.qk_dim = self.Km.shape[1]
+
+    def inputs(self, seq) -> np.ndarray:
+        """``seq`` with its positions concatenated: ``(..., seq_len, input_dim + pos_dim)``."""
+        seq = np.asarray(seq, dtype=float)
+        _check_sequence(seq.shape, self.input_dim, None if self.pos is None else len(self.pos))
+        if self.pos is None:
+            return seq
+        pos = np.broadcast_to(self.pos[: seq.shape[-2]], seq.shape[:-1] + self.pos.shape[-1:])
+        return np.concatenate([seq, pos], axis=-1)
+
+    def scores(self, seq) -> np.ndarray:
+        """``Q K^T / sqrt(qk_dim)``: row ``i`` scores every key for query ``i``; ``(..., seq_len, seq_len)``."""
+        return self._scores(self.inputs(seq))
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        K, Q = x @ self.Km, x @ self.Qm
+        return Q @ np.swapaxes(K, -1, -2) / math.sqrt(self.qk_dim)
+
+    def forward(self, seq, return_attention: bool = False):
+        """Output ``(seq_len, v_dim)``; with ``return_attention`` also the weights ``(seq_len, seq_len)``.
+
+        ``seq`` is one sequence ``(seq_len, input_dim)`` or a stack of equally
+        long ones ``(batch, seq_len, input_dim)`` (outputs gain the same axis).
+        """
+        x = self.inputs(seq)
+        weights = softmax(self._scores(x), axis=-1)  # row i: query i over all keys
+        out = weights @ (x @ self.Vm)
+        return (out, weights) if return_attention else out
+# --8<-- [end:NumpyTransformer]
+
+    @classmethod
+    def from_pytorch(cls, model: "PytorchTransformer") -> "NumpyTransformer":
+        """The same head as a NumpyTransformer (linear weights transposed back, float64).
+
+        >>> torch.manual_seed(0) is not None
+        True
+        >>> m = PytorchTransformer(3, 2, 3)
+        >>> np.allclose(NumpyTransformer.from_pytorch(m).Km, m.Km.weight.detach().numpy().T)
+        True
+        """
+        def as_numpy(t):
+            return t.detach().to(torch.float64).numpy()
+
+        pos = None if model.pos is None else as_numpy(model.pos.weight)
+        return cls(as_numpy(model.Km.weight).T, as_numpy(model.Qm.weight).T, as_numpy(model.Vm.weight).T, pos)
+
+
+# --8<-- [start:PytorchTransformer]
+class PytorchTransformer(nn.Module):
+    """The same head as an ``nn.Module``, so its weights can be learned.
+
+    ``Km``, ``Qm``, ``Vm`` are bias-free ``nn.Linear`` layers (PyTorch stores
+    their weights transposed: ``Km.weight`` is the NumPy ``Km.T``) and ``pos``
+    is an ``nn.Embedding(max_seq_len, pos_dim)`` (``None`` without positions).
+
+    >>> model = PytorchTransformer(input_dim=3, qk_dim=2, v_dim=3, pos_dim=4)
+    >>> model(torch.eye(3)).shape
+    torch.Size([3, 3])
+    """
+
+    def __init__(self, input_dim: int, qk_dim: int, v_dim: int, pos_dim: int | None = None, max_seq_len: int = 10):
+        super().__init__()
+        width = input_dim + (pos_dim or 0)
+        self.input_dim, self.qk_dim, self.max_seq_len = input_dim, qk_dim, max_seq_len
+        self.Km = nn.Linear(width, qk_dim, bias=False)
+        self.Qm = nn.Linear(width, qk_dim, bias=False)
+        self.Vm = nn.Linear(width, v_dim, bias=False)
+        self.pos = nn.Embedding(max_seq_len, pos_dim) if pos_dim else None
+
+    def forward(self, seq: torch.Tensor, return_attention: bool = False):
+        """Output ``(seq_len, v_dim)``; with ``return_attention`` also the weights ``(seq_len, seq_len)``."""
+        _check_sequence(tuple(seq.shape), self.input_dim, None if self.pos is None else self.max_seq_len, batched=False)
+        x = seq if self.pos is None else torch.cat([seq, self.pos.weight[: len(seq)]], dim=1)
+        K, Q, V = self.Km(x), self.Qm(x), self.Vm(x)
+        weights = torch.softmax(Q @ K.T / math.sqrt(self.qk_dim), dim=-1)  # subtracts the row max
+        out = weights @ V
+        return (out, weights) if return_attention else out
+# --8<-- [end:PytorchTransformer]
+
+    @classmethod
+    def from_numpy(cls, model: NumpyTransformer, dtype=torch.float32) -> "PytorchTransformer":
+        """A PytorchTransformer holding a NumpyTransformer's matrices (transposed into the layers).
+
+        >>> hand = NumpyTransformer(np.eye(3), np.eye(3), np.eye(3))
+        >>> torch_model = PytorchTransformer.from_numpy(hand, dtype=torch.float64)
+        >>> bool(np.allclose(torch_model(torch.eye(3, dtype=torch.float64)).detach().numpy(), hand.forward(np.eye(3))))
+        True
+        """
+        pos_dim = None if model.pos is None else model.pos.shape[1]
+        max_seq_len = 10 if model.pos is None else model.pos.shape[0]
+        out = cls(model.input_dim, model.qk_dim, model.Vm.shape[1], pos_dim, max_seq_len).to(dtype)
+        with torch.no_grad():
+            for name in ("Km", "Qm", "Vm"):
+                getattr(out, name).weight.copy_(torch.as_tensor(getattr(model, name).T))
+            if model.pos is not None:
+                out.pos.weight.copy_(torch.as_tensor(model.pos))
+        return out
+
+
+def numpy_head(model) -> NumpyTransformer:
+    """``model`` as a NumpyTransformer: a PytorchTransformer's weights are copied (float64).
+
+    >>> hand = NumpyTransformer(np.eye(3), np.eye(3), np.eye(3))
+    >>> numpy_head(hand) is hand, type(numpy_head(PytorchTransformer(3, 3, 3))).__name__
+    (True, 'NumpyTransformer')
+    """
+    if isinstance(model, NumpyTransformer):
+        return model
+    if isinstance(model, PytorchTransformer):
+        return NumpyTransformer.from_pytorch(model)
+    raise ValueError(f"expected a NumpyTransformer or a PytorchTransformer; got {type(model).__name__}")

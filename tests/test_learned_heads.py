@@ -1,0 +1,74 @@
+"""Training the heads is reproducible, quick, and generalises to sequences held out of training."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from snippets.hw3_tasks import all_sequences
+from snippets.learned_heads import accuracy, split_sequences, train_loop
+
+TRAIN_SECONDS = 15  # the budget per head; about 2 s on a 2-core laptop
+
+
+@pytest.fixture(scope="module")
+def trained():
+    heads = {}
+    for task in ("content", "position"):
+        lines = []
+        start = time.perf_counter()
+        model, losses = train_loop(task, log=lines.append)
+        heads[task] = (model, losses, lines, time.perf_counter() - start)
+    return heads
+
+
+@pytest.mark.parametrize("task", ["content", "position"])
+def test_learned_head_is_right_on_held_out_sequences(trained, task):
+    model, losses, lines, seconds = trained[task]
+    _, held_out = split_sequences(task)
+    assert accuracy(model, held_out, task) >= 0.95
+    assert losses[-1000:].mean() < losses[:1000].mean() / 20
+    assert len(lines) == 10 and lines[0].startswith("step   1000: mean loss")
+    assert seconds < TRAIN_SECONDS, f"training {task} took {seconds:.1f} s"
+    print(f"{task}: {seconds:.1f} s, held-out accuracy {accuracy(model, held_out, task):.3f}")
+
+
+def test_training_is_reproducible_with_a_seed():
+    a, losses_a = train_loop("position", steps=300, seed=3, log=None)
+    b, losses_b = train_loop("position", steps=300, seed=3, log=None)
+    c, losses_c = train_loop("position", steps=300, seed=4, log=None)
+    np.testing.assert_array_equal(losses_a, losses_b)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(pa, pb, rtol=0, atol=0)
+    assert not np.array_equal(losses_a, losses_c)
+
+
+def test_training_leaves_global_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    threads = torch.get_num_threads()
+    torch.manual_seed(123)
+    train_loop("content", steps=10, log=None)
+    np.testing.assert_array_equal(torch.rand(3).numpy(), expected.numpy())
+    assert torch.get_num_threads() == threads
+
+
+def test_split_holds_out_a_fifth_of_each_length_and_covers_everything():
+    train, held_out = split_sequences("content")
+    assert not set(train) & set(held_out)
+    assert sorted(train + held_out) == sorted(all_sequences("content"))
+    for n in range(2, 7):
+        total = 3**n
+        assert sum(len(s) == n for s in held_out) == int(0.2 * total)
+    with pytest.raises(ValueError, match="held_out_fraction"):
+        split_sequences("content", held_out_fraction=1.0)
+
+
+def test_bad_requests_are_named():
+    with pytest.raises(ValueError, match="train_loop learns the tasks"):
+        train_loop("unique", steps=1, log=None)
+    with pytest.raises(ValueError, match="at least one sequence"):
+        accuracy(train_loop("content", steps=1, log=None)[0], [], "content")
