@@ -55,12 +55,12 @@ def _tokens_and_rows(seq, input_dim: int) -> tuple[list[str], np.ndarray]:
 def compare_transformers(hand, learned, seq):
     """Panels ``Km, Qm, Vm, (pos), K, Q, V``, attention and output for both heads on ``seq``, side by side.
 
-    Every panel is drawn at its true scale with its own colorbar: the
-    hand-designed weights are an order of magnitude larger than the learned
-    ones, and a shared scale would flatten the learned panels. Signed
-    quantities use a diverging map centred on 0 (white); attention weights
-    use 0 to 1 in both heads. Small matrices carry their values in the cells.
-    Returns the figure.
+    One row per panel, hand-designed on the left, learned on the right. Every
+    panel is drawn at its true scale with its own colorbar: the hand-designed
+    weights are an order of magnitude larger than the learned ones, and a
+    shared scale would flatten the learned panels. Signed quantities use a
+    diverging map centred on 0 (white); attention weights use 0 to 1 in both
+    heads. Each cell carries its value. Returns the figure.
     """
     heads = [("hand-designed", numpy_head(hand)), ("learned", numpy_head(learned))]
     if heads[0][1].Km.shape[0] != heads[1][1].Km.shape[0]:
@@ -86,12 +86,11 @@ def compare_transformers(hand, learned, seq):
         cols = tokens if name == "attention" else (list(VOCAB) if name in ("V", "output") else None)
         panels.append((name, {h: acts[h][name] for h, _ in heads}, tokens, cols, name != "attention"))
 
-    n_rows = (len(panels) + 1) // 2
-    fig, axes = plt.subplots(n_rows, 4, figsize=(13, 2.7 * n_rows), squeeze=False)
-    fig.subplots_adjust(wspace=0.55, hspace=0.45)
-    for k, (name, mats, row_labels, col_labels, signed) in enumerate(panels):
-        for j, (h, _) in enumerate(heads):
-            ax = axes[k // 2, 2 * (k % 2) + j]
+    height = 2.1 * len(panels)
+    fig, axes = plt.subplots(len(panels), 2, figsize=(7.5, height), squeeze=False)
+    fig.subplots_adjust(wspace=0.45, hspace=0.55, top=1 - 0.7 / height, bottom=0.4 / height)
+    for row, (name, mats, row_labels, col_labels, signed) in zip(axes, panels):
+        for ax, (h, _) in zip(row, heads):
             mat = mats[h]
             if signed:
                 limit = max(float(np.abs(mat).max()), 1e-12)
@@ -100,11 +99,9 @@ def compare_transformers(hand, learned, seq):
                 im = heatmap(ax, mat, row_labels, col_labels, f"{name} ({h})", vmin=0.0, vmax=1.0)
             if col_labels is None:
                 ax.set_xticks(range(mat.shape[1]), [str(c) for c in range(mat.shape[1])])
-            if mat.size <= 40:
-                _annotate(ax, mat, im)
-    for ax in axes.flat[2 * len(panels):]:
-        ax.set_visible(False)
-    fig.suptitle(f"hand-designed vs learned head on [{', '.join(tokens)}] (each panel its own colorbar)", y=0.93)
+            _annotate(ax, mat, im)
+    fig.suptitle(f"hand-designed vs learned head on [{', '.join(tokens)}] (each panel its own colorbar)",
+                 y=1 - 0.2 / height)
     return fig
 # --8<-- [end:compare_transformers]
 
@@ -113,7 +110,8 @@ def _annotate(ax, mat, im) -> None:
     """Write each entry in its cell, dark or light to stay readable on the colour beneath."""
     for (i, j), v in np.ndenumerate(mat):
         r, g, b, _ = im.cmap(im.norm(v))
-        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
+        text = f"{v:.0e}" if 0 < abs(v) < 1e-3 else f"{v:.2g}"  # tiny values short: 5e-14
+        ax.text(j, i, text, ha="center", va="center", fontsize=8,
                 color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white")
 
 
@@ -241,3 +239,22 @@ def head_summary(model, task="content") -> dict[str, float]:
         "every argmax right": check.argmax_right,
     }
 # --8<-- [end:head_summary]
+
+
+def summary_table(hand, learned, task="content") -> str:
+    """:func:`head_summary` of both heads as a Markdown table.
+
+    >>> from snippets.hand_design import select_by_content
+    >>> print(summary_table(select_by_content(), select_by_content(gap=3.0)).splitlines()[2])
+    | inputs checked (every sequence of the task) | 1092 | 1092 |
+    """
+    rows = [("inputs checked (every sequence of the task)", "inputs", "{:d}"),
+            ("smallest logit gap, wanted vs unwanted key", "smallest gap", "{:.3g}"),
+            ("largest attention weight on unwanted keys", "largest weight on unwanted keys", "{:.2g}"),
+            ("largest \\|out - target\\|", "largest |out - target|", "{:.2g}"),
+            ("inputs passing `np.allclose(out, target, rtol=1e-3)`", "pass np.allclose", "{:d}"),
+            ("inputs with every row's argmax right", "every argmax right", "{:d}")]
+    h, l = head_summary(hand, task), head_summary(learned, task)
+    lines = ["| over every input | hand-designed | learned |", "|---|---:|---:|"]
+    lines += [f"| {label} | {fmt.format(h[key])} | {fmt.format(l[key])} |" for label, key, fmt in rows]
+    return "\n".join(lines)

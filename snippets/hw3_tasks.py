@@ -179,7 +179,8 @@ class Verification:
 
     def __str__(self) -> str:
         verdict = "all pass" if not self.failures else f"{len(self.failures)} FAIL, first {self.failures[0]!r}"
-        return f"{self.task.title}: {self.count} sequences, {verdict}; {self.measure} {self.worst:.3g} at {self.worst_input!r}"
+        return (f"{self.task.title}: {self.count} sequences, {verdict}\n"
+                f"  {self.measure} {self.worst:.3g} at {self.worst_input!r}")
 
 
 # --8<-- [start:verify_head]
@@ -205,7 +206,8 @@ def verify_head(model, task="content", sequences=None) -> Verification:
 
     >>> from snippets.hand_design import select_by_content
     >>> print(verify_head(select_by_content(), "content"))  # doctest: +ELLIPSIS
-    select by content: 1092 sequences, all pass; largest |out - target| ...
+    select by content: 1092 sequences, all pass
+      largest |out - target| ...
     """
     task = get_task(task)
     groups = _all_inputs(task.name) if sequences is None else _stacked(task, list(sequences))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
@@ -107,3 +108,28 @@ def accuracy(model, sequences, task="content") -> float:
     check = verify_head(numpy_head(model), task, sequences)
     return check.argmax_right / check.count
 # --8<-- [end:accuracy]
+
+
+# --8<-- [start:plot_losses]
+def plot_losses(losses: dict, block: int = 50):
+    """Training loss against step, log scale, one line per task: the mean of each ``block`` steps.
+
+    ``losses`` maps a task name to the array ``train_loop`` returned; the
+    shaded band spans the smallest to the largest loss within each block.
+    """
+    if not losses or any(len(v) < block for v in losses.values()):
+        raise ValueError(f"need at least one loss curve of at least {block} steps; got lengths "
+                         f"{ {k: len(v) for k, v in losses.items()} }")
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for (name, curve), color in zip(losses.items(), ["tab:blue", "tab:orange"]):
+        blocks = np.asarray(curve)[: len(curve) // block * block].reshape(-1, block)
+        steps = (np.arange(len(blocks)) + 1) * block
+        ax.fill_between(steps, blocks.min(axis=1), blocks.max(axis=1), color=color, alpha=0.15, lw=0)
+        ax.plot(steps, blocks.mean(axis=1), color=color, label=f"{get_task(name).title} (mean of {block} steps)")
+    ax.set_yscale("log")
+    ax.set_xlabel("training step (one random sequence each)")
+    ax.set_ylabel("mean-squared error")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+# --8<-- [end:plot_losses]
