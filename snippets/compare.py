@@ -10,13 +10,16 @@ alike, because the head has symmetries:
   (:func:`shift_keys`);
 * learned positions are defined only up to such changes: ``pos B`` with
   ``B^-1`` applied to the positional rows of ``Km``, ``Qm``, ``Vm`` is the
-  same head (:func:`change_position_basis`);
+  same head (:func:`change_position_basis`), and folding ``pos`` into those
+  rows makes positions one-hot (:func:`one_hot_positions`);
 * ``V`` matters only through ``attention @ V``: a value no query attends to
   can be anything.
 
 So the comparison that means something is between the quantities the
-symmetries leave alone: the score table (:func:`score_table`), the attention
-patterns and the outputs (:func:`head_summary`).
+symmetries leave alone: ``Qm Km^T`` in one-hot position coordinates
+(:func:`score_form`), its rows taken relative to their best key
+(:func:`score_table`), the attention patterns and the outputs
+(:func:`head_summary`).
 """
 
 from __future__ import annotations
@@ -148,11 +151,7 @@ def shift_keys(model, u) -> NumpyTransformer:
 
 
 def change_position_basis(model, B) -> NumpyTransformer:
-    """``pos B`` with ``B^-1`` on the positional rows of ``Km``, ``Qm``, ``Vm``: the same head.
-
-    With ``B = pos^-1`` the positions become one-hot, which is how the
-    learned positions are put side by side with the designed ones.
-    """
+    """``pos B`` with ``B^-1`` on the positional rows of ``Km``, ``Qm``, ``Vm``: the same head."""
     model = numpy_head(model)
     if model.pos is None:
         raise ValueError("change_position_basis needs a head with positions; got pos=None")
@@ -170,6 +169,45 @@ def change_position_basis(model, B) -> NumpyTransformer:
 
 
 # --8<-- [start:score_table]
+def one_hot_positions(model) -> NumpyTransformer:
+    """The same head with ``pos = I``: position ``p`` is ``e_p`` and the positional rows become ``pos @ W``.
+
+    ``[x, pos_p] W = x W_tokens + e_p (pos W_positions)``, so folding ``pos``
+    into the positional rows of ``Km``, ``Qm`` and ``Vm`` changes no score and
+    no output, and puts learned and designed positions in the same
+    coordinates. A head without positions is returned as it is.
+    """
+    model = numpy_head(model)
+    if model.pos is None:
+        return model
+    d = model.input_dim
+
+    def folded(W):
+        return np.vstack([W[:d], model.pos @ W[d:]])
+
+    return NumpyTransformer(folded(model.Km), folded(model.Qm), folded(model.Vm), np.eye(len(model.pos)))
+
+
+def score_form(model) -> tuple[np.ndarray, list[str]]:
+    """``Qm Km^T / sqrt(qk_dim)`` with one-hot positions: the bilinear form that gives every score.
+
+    Rows are query features, columns key features: tokens, then positions
+    ``p0, p1, ...``. The score of query ``[e_t, e_p]`` for key ``[e_u, e_r]``
+    is the sum of four entries, one from each block (token-token,
+    token-position, position-token, position-position).
+
+    >>> from snippets.hand_design import select_by_position
+    >>> M, labels = score_form(select_by_position())
+    >>> labels[3:], M[3:, 3:].tolist()[1]  # every position's query scores position 0's key
+    (['p0', 'p1', 'p2', 'p3'], [30.0, 0.0, 0.0, 0.0])
+    """
+    model = one_hot_positions(model)
+    labels = feature_labels(model)[: model.input_dim]
+    if model.pos is not None:
+        labels += [f"p{k}" for k in range(len(model.pos))]
+    return model.Qm @ model.Km.T / np.sqrt(model.qk_dim), labels
+
+
 def score_table(model) -> tuple[np.ndarray, list[str]]:
     """Score of every kind of query against every kind of key, each row shifted so its best key scores 0.
 
@@ -185,15 +223,15 @@ def score_table(model) -> tuple[np.ndarray, list[str]]:
            [-30.,   0., -30.],
            [-30., -30.,   0.]]))
     """
-    model = numpy_head(model)
-    tokens = np.eye(model.input_dim)
-    names = feature_labels(model)[: model.input_dim]
-    if model.pos is None:
+    M, names = score_form(model)
+    d = numpy_head(model).input_dim
+    tokens, n_pos = np.eye(d), len(M) - d
+    if n_pos == 0:
         x, labels = tokens, names
     else:
-        x = np.array([np.concatenate([t, p]) for p in model.pos for t in tokens])
-        labels = [f"{n}{k}" for k in range(len(model.pos)) for n in names]
-    scores = (x @ model.Qm) @ (x @ model.Km).T / np.sqrt(model.qk_dim)
+        x = np.array([np.concatenate([t, p]) for p in np.eye(n_pos) for t in tokens])
+        labels = [f"{n}{k}" for k in range(n_pos) for n in names[:d]]
+    scores = x @ M @ x.T
     return scores - scores.max(axis=1, keepdims=True), labels
 # --8<-- [end:score_table]
 

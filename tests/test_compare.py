@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from snippets.compare import (change_basis, change_position_basis, compare_transformers, feature_labels,
-                              head_summary, plot_score_tables, score_table, shift_keys)
+                              head_summary, one_hot_positions, plot_score_tables, score_form, score_table,
+                              shift_keys)
 from snippets.hand_design import LOGIT_GAP, select_by_content, select_by_position
 from snippets.hw3_tasks import all_sequences, encode
 from snippets.transformer import NumpyTransformer, PytorchTransformer
@@ -80,3 +81,18 @@ def test_bad_symmetry_arguments():
     with pytest.raises(ValueError, match=r"u must be a key-sized vector \(1,\)"):
         shift_keys(select_by_position(), [1.0, 2.0])
     assert feature_labels(NumpyTransformer(np.eye(4), np.eye(4), np.eye(4, 1))) == ["A", "B", "C", "CLS"]
+
+
+def test_one_hot_positions_keep_the_head_and_expose_the_score_form():
+    rng = np.random.default_rng(5)
+    head = NumpyTransformer(rng.normal(size=(5, 2)), rng.normal(size=(5, 2)), rng.normal(size=(5, 3)),
+                            pos=rng.normal(size=(4, 2)))  # pos_dim 2 < 4 positions: not invertible
+    folded = one_hot_positions(head)
+    np.testing.assert_array_equal(folded.pos, np.eye(4))
+    assert np.abs(outputs(folded, "position") - outputs(head, "position")).max() < 1e-12
+    M, labels = score_form(head)
+    assert labels == ["A", "B", "C", "p0", "p1", "p2", "p3"] and M.shape == (7, 7)
+    moved = change_basis(change_position_basis(head, rng.normal(size=(2, 2))), rng.normal(size=(2, 2)))
+    np.testing.assert_allclose(score_form(moved)[0], M, atol=1e-9)
+    content = select_by_content()
+    assert one_hot_positions(content) is content
