@@ -143,17 +143,6 @@ def all_sequences(task="content") -> list[str]:
 # --8<-- [end:all_sequences]
 
 
-def random_sequences(task, count: int, rng: np.random.Generator) -> list[str]:
-    """``count`` random inputs: a length uniform over the allowed ones, then uniform tokens.
-
-    >>> random_sequences("content", 3, np.random.default_rng(0))
-    ['AAAAAA', 'CBCB', 'BCCB']
-    """
-    task = get_task(task)
-    lengths = rng.integers(task.lengths.start, task.lengths.stop, size=count)
-    return ["".join(rng.choice(VOCAB, size=n)) for n in lengths]
-
-
 @dataclass
 class Verification:
     """A head checked against its task on a list of inputs.

@@ -42,7 +42,9 @@ def test_build_fails_on_a_broken_head_naming_task_and_input(tmp_path, task, monk
     design.write_text(design.read_text().replace(old, new))
     site = tmp_path / "site"
     start = time.perf_counter()
-    result = mkdocs_build(site, config=repo / "mkdocs.yml", cwd=repo)
+    # Run from outside the copy: only the hook's sys.path entry makes the build import the copy's
+    # snippets/ (the installed package is the unbroken original).
+    result = mkdocs_build(site, config=repo / "mkdocs.yml", cwd=tmp_path)
     seconds = time.perf_counter() - start
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the build accepted a broken {task} head:\n{output[-2000:]}"
