@@ -24,6 +24,29 @@ window.MathJax = {
   }
 };
 
+// An inline formula cannot break across lines: one wider than its paragraph (on
+// a phone) would make the whole page scroll sideways. Such a formula scrolls
+// by itself instead (class arithmatex--wide, stylesheets/extra.css).
+function fitWideInlineMath() {
+  const formulas = [...document.querySelectorAll(".md-typeset span.arithmatex")];
+  formulas.forEach((formula) => formula.classList.remove("arithmatex--wide"));
+  formulas
+    .filter((formula) => {
+      const line = formula.closest("p, li, td, th, dd, blockquote, div");
+      return line && formula.getBoundingClientRect().width > line.clientWidth;
+    })
+    .forEach((formula) => formula.classList.add("arithmatex--wide"));
+}
+let fitting = false;
+window.addEventListener("resize", () => {
+  if (fitting) return;
+  fitting = true;
+  requestAnimationFrame(() => {
+    fitting = false;
+    fitWideInlineMath();
+  });
+});
+
 // Material's instant navigation swaps the page without reloading scripts:
 // typeset the new page. The first emission is the page MathJax's startup
 // typesets itself. Chaining on startup.promise keeps typesetting in order, and
@@ -33,6 +56,9 @@ window.MathJax = {
   document$.subscribe(() => {
     if (initialPage) {
       initialPage = false;
+      if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        MathJax.startup.promise = MathJax.startup.promise.then(fitWideInlineMath);
+      }
       return;
     }
     MathJax.startup.promise = MathJax.startup.promise.then(() => {
@@ -40,6 +66,6 @@ window.MathJax = {
       MathJax.typesetClear();
       MathJax.texReset();
       return MathJax.typesetPromise();
-    });
+    }).then(fitWideInlineMath);
   });
 })();

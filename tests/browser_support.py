@@ -1,0 +1,463 @@
+"""What a reader's browser sees: the built site served on localhost, read by headless Chromium.
+
+Used by the browser, accessibility and link tests and by
+``benchmarks/site_performance.py``. Nothing here needs the network: the
+server is on 127.0.0.1 and every request for another host is blocked and
+recorded.
+
+``visit_all`` loads each page once and records everything the tests check:
+console errors, failed and blocked requests, formulas typeset or left raw,
+copy buttons, figures without a text alternative, in-page links, the printed
+layout, axe-core violations in both colour schemes, bytes transferred, and
+two screenshots.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.server
+import mimetypes
+import os
+import shutil
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    "Chromium not found. The browser tests need it: install it with `apt-get install chromium` "
+    "(Debian/Ubuntu), or set CHROMIUM=/path/to/chromium."
+)
+DESKTOP, PHONE = 1280, 390
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
+
+
+def find_chromium() -> str | None:
+    """The system Chromium (Playwright cannot download its own browser here)."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    return None
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site as a URL path: ``""`` (home), ``"part1/argmax-attention/"``, ..."""
+    pages = []
+    for index in site.rglob("index.html"):
+        rel = index.parent.relative_to(site).as_posix()
+        pages.append("" if rel == "." else rel + "/")
+    return sorted(pages, key=lambda p: (p != "", p))
+
+
+def slug(path: str) -> str:
+    return path.strip("/").replace("/", "_") or "home"
+
+
+# -- the server -------------------------------------------------------------------------------
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed when the browser accepts it, as any real static host does."""
+
+    gzip_cache: dict = {}
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().do_GET()
+        key = (path, path.stat().st_mtime_ns)
+        body = self.gzip_cache.get(key)
+        if body is None:
+            body = self.gzip_cache[key] = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(site: Path, port: int = 0):
+    """Serve ``site`` on 127.0.0.1 at ``port`` (a free one if 0 or taken); yields the base URL.
+
+    A site serves instant navigation only at the address it was built for (``site_url``; the
+    theme compares links with its sitemap, port included): build it for the port it is served on.
+    """
+    handler = lambda *a, **kw: _Handler(*a, directory=str(site), **kw)  # noqa: E731
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- a reader ---------------------------------------------------------------------------------
+
+
+class Tab:
+    """A browser tab that records what went wrong in it: console errors, uncaught exceptions,
+    failed requests, and requests for other hosts (blocked)."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.pending = None  # the report whose axe-core run is still going on in this tab
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
+
+
+class Reader:
+    """One browser context on the served site, with two tabs; requests for any host but
+    localhost are blocked and recorded. ``page`` and ``errors`` are those of the first tab."""
+
+    def __init__(self, browser, base: str, tabs: int = 2):
+        self.base = base
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, color_scheme="light")
+        self.context.route(lambda url: not url.startswith(base), self._block)
+        self.context.on("request", self._record_request)
+        self.tabs = [Tab(self.context) for _ in range(tabs)]
+        self.page = self.tabs[0].page
+        self.errors = self.tabs[0].errors
+
+    def _block(self, route):
+        self._record_request(route.request)
+        route.abort()
+
+    def _record_request(self, request):
+        url = request.url
+        if url.startswith((self.base, "data:", "blob:", "about:")):
+            return
+        if url not in self.blocked:
+            self.blocked.append(url)
+        for tab in self.tabs:
+            try:
+                if request.frame.page == tab.page and url not in tab.blocked:
+                    tab.blocked.append(url)
+            except Exception:  # a request of a worker has no frame
+                pass
+
+    def close(self):
+        self.context.close()
+
+    def wait_for_math(self, page=None, timeout: float = 15_000):
+        """Wait until MathJax has typeset the current page (no-op on a page without MathJax)."""
+        page = page or self.page
+        page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)", timeout=timeout)
+        page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise }")
+
+    def set_scheme(self, scheme: str):
+        """Switch the colour scheme with the header toggle, as a reader does; the scheme now shown."""
+        for _ in range(3):
+            if self.page.evaluate("document.body.dataset.mdColorScheme") == scheme:
+                break
+            self.page.locator("form[data-md-component=palette] label.md-header__button:visible").first.click()
+        return self.page.evaluate("document.body.dataset.mdColorScheme")
+
+
+# -- one visit per page -----------------------------------------------------------------------
+
+
+@dataclass
+class PageReport:
+    path: str
+    title: str = ""
+    errors: list = field(default_factory=list)
+    blocked: list = field(default_factory=list)
+    formulas: int = 0
+    math: dict = field(default_factory=dict)
+    raw_math: list = field(default_factory=list)
+    code_blocks: int = 0
+    code_without_copy: int = 0
+    code_unreachable: int = 0
+    code_contrast: dict = field(default_factory=dict)
+    printed: dict = field(default_factory=dict)
+    unlabelled_figures: list = field(default_factory=list)
+    figures: int = 0
+    broken_anchors: list = field(default_factory=list)
+    overflow_px: int = 0
+    height: int = 0
+    phone_height: int = 0
+    notebook: dict | None = None
+    bytes_raw: int = 0
+    bytes_gzip: int = 0
+    resources: list = field(default_factory=list)
+    axe: dict = field(default_factory=dict)
+    screenshots: list = field(default_factory=list)
+
+
+COLLECT = r"""() => {
+  const article = document.querySelector("article.md-content__inner") || document.body;
+  const math = {
+    arithmatex: document.querySelectorAll(".arithmatex").length,
+    untypeset: document.querySelectorAll(".arithmatex:not(:has(mjx-container))").length,
+    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent),
+    unresolved_refs: [...document.querySelectorAll("mjx-container")].filter(c => c.textContent.includes("???")).length,
+    without_mathml: document.querySelectorAll("mjx-container:not(:has(mjx-assistive-mml))").length,
+    notebook_formulas: document.querySelectorAll(".jp-MarkdownOutput mjx-container").length,
+  };
+  // Text a reader sees, code and typeset math aside: no TeX delimiters may be left in it.
+  const prose = article.cloneNode(true);
+  prose.querySelectorAll("pre, code, mjx-container, script, style, [hidden], .jp-OutputArea, .clipboard-copy-txt").forEach(e => e.remove());
+  const text = prose.textContent;
+  const raw = [];
+  for (const re of [/\$\$[^$]+\$\$/g, /\$[^$\s][^$\n]{0,200}?\$/g, /\\\(.{0,200}?\\\)/g, /\\\[.{0,200}?\\\]/g, /\\(begin|end)\{\w+\*?\}/g]) {
+    for (const m of text.matchAll(re)) raw.push(m[0].slice(0, 80));
+  }
+  const blocks = [...article.querySelectorAll("pre:has(> code)")];
+  const cells = [...article.querySelectorAll(".jp-CodeCell .jp-InputArea")];
+  const unreachable = [...article.querySelectorAll("pre > code")].filter(c => c.scrollWidth > c.clientWidth && c.tabIndex < 0).length;
+  const figures = [...article.querySelectorAll("svg:not(svg svg):not([aria-hidden=true]), img")].filter(
+    e => !e.closest(".md-icon, .twemoji, .md-button, .md-content__button, .headerlink, .md-clipboard, .md-code__nav, .md-annotation"));
+  const unlabelled = figures.filter(e => e.tagName.toLowerCase() === "img"
+      ? !(e.getAttribute("alt") || "").trim()
+      : !(e.getAttribute("role") === "img" && (e.getAttribute("aria-label") || "").trim()))
+    .map(e => e.outerHTML.slice(0, 120));
+  const here = location.origin + location.pathname;
+  const anchors = [...document.querySelectorAll("a[href*='#']")]
+    .filter(a => a.hash.length > 1 && a.origin + a.pathname === here)
+    .filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1))))
+    .map(a => a.getAttribute("href"));
+  let notebook = null;
+  if (document.querySelector(".jupyter-wrapper")) {
+    const cells = [...document.querySelectorAll(".jp-CodeCell")];
+    const outputs = [...document.querySelectorAll(".jp-OutputArea-output")];
+    notebook = {
+      code_cells: cells.length,
+      unexecuted: cells.filter(c => !/\[\s*\d+\s*\]/.test((c.querySelector(".jp-InputPrompt") || {}).textContent || "")).length,
+      outputs: outputs.length,
+      errors: outputs.filter(o => /vnd\.jupyter\.(stderr|error)/.test(o.getAttribute("data-mime-type") || "")
+          || /Traceback \(most recent call last\)|^\w*(Error|Exception):/m.test(o.textContent))
+        .map(o => o.textContent.trim().slice(0, 200)),
+      figures_as_text: outputs.filter(o => /^<(Figure|matplotlib\.)[^>]*>$/m.test(o.textContent.trim())).length,
+      images: outputs.reduce((n, o) => n + o.querySelectorAll("img, svg[role=img]").length, 0),
+      download: (document.querySelector("a[download][href$='.ipynb']") || {}).href || null,
+    };
+  }
+  return {
+    title: document.title,
+    formulas: article.querySelectorAll("mjx-container").length,
+    math, raw,
+    code_blocks: blocks.length + cells.length,
+    code_without_copy: blocks.filter(b => !b.querySelector(":scope > .md-clipboard, :scope > .md-code__nav [data-md-type=copy]")).length
+      + cells.filter(c => !c.querySelector("clipboard-copy, .md-code__nav [data-md-type=copy]")).length,
+    figures: figures.length,
+    unlabelled, anchors, notebook, unreachable,
+  };
+}"""
+
+PRINTED = r"""() => {
+  const shown = e => e && e.checkVisibility();
+  const chrome = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-code__nav",
+                  ".md-clipboard", ".md-top", ".md-content__button", ".notebook-download", ".md-search", ".zeroclipboard-container"]
+    .filter(s => [...document.querySelectorAll(s)].some(shown));
+  const hiddenAnswers = [...document.querySelectorAll("article details")]
+    .filter(d => [...d.children].some(c => c.tagName !== "SUMMARY" && !shown(c)))
+    .map(d => (d.querySelector("summary") || {}).textContent);
+  const hiddenTabs = [...document.querySelectorAll("article .tabbed-block")].filter(b => !shown(b)).length;
+  return {chrome, hiddenAnswers, hiddenTabs};
+}"""
+
+CODE_CONTRAST = r"""() => {
+  // WCAG contrast of every kind of token in the code blocks, against the block's background.
+  const rgba = c => c.match(/[\d.]+/g).map(Number);
+  const over = (fg, bg) => { const a = fg.length > 3 ? fg[3] : 1; return [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a)); };
+  const lum = c => c.map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = e => {
+    for (; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.length < 4 ? c : over(c, [255, 255, 255]);
+    }
+    return [255, 255, 255];
+  };
+  const seen = new Set(), low = [];
+  for (const code of document.querySelectorAll("article pre > code, article .highlight-ipynb > pre")) {
+    const bg = background(code);
+    for (const token of code.querySelectorAll("span[class]")) {
+      const key = token.className + bg;
+      if (seen.has(key) || !token.textContent.trim()) continue;
+      seen.add(key);
+      const fg = over(rgba(getComputedStyle(token).color), bg);
+      const [a, b] = [lum(fg), lum(bg)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) low.push(`code token .${token.className} ("${token.textContent.trim().slice(0, 20)}") ${ratio.toFixed(2)}:1`);
+    }
+  }
+  return low;
+}"""
+
+WEIGHT = r"""() => {
+  const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+  return entries.map(e => [e.name, e.encodedBodySize, e.decodedBodySize]);
+}"""
+
+SETTLED = r"""async () => {
+  await document.fonts.ready;
+  const loaded = () => performance.getEntriesByType("resource").some(e => e.name.endsWith("search_index.json") && e.responseEnd > 0);
+  for (let i = 0; i < 200 && !loaded(); i++) await new Promise(r => setTimeout(r, 25));
+}"""
+
+
+def axe_source() -> str:
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    return AXE_FILE_PATH.read_text(encoding="utf-8")
+
+
+# Left to checks of our own, which are exact and far faster than axe-core on thousands of
+# elements: the inside of code blocks (token contrast, CODE_CONTRAST; keyboard scrolling,
+# COLLECT), typeset formulas (MathML for screen readers) and figures (role="img", a label).
+AXE_CONTEXT = {"exclude": [["pre > code"], [".highlight-ipynb > pre"], ["mjx-container"], ["svg[role=img]"]]}
+
+# axe-core in both colour schemes, started in the page and left running there while the
+# other tab loads the next page: each tab's page runs in its own renderer process, on its
+# own core. The dark scheme is switched on the page only (the toggle would store it for the
+# whole site, and the other tab would load dark); colours switch at once, with no fade.
+AXE_JOB = r"""([context, source]) => {
+  const slim = result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => [n.target.join(", "), n.html.slice(0, 160), (n.failureSummary || "").slice(0, 300)])}));
+  // Started on a timer, so that this call returns at once and the work happens in the page.
+  window.__axeJob = new Promise(resolve => setTimeout(resolve, 0)).then(async () => {
+    if (typeof window.axe === "undefined") (0, eval)(source);
+    // Colours fade for a quarter second after a change (of scheme, of layout when the window is
+    // resized): measure the colours a reader ends up with.
+    document.head.insertAdjacentHTML("beforeend", '<style id="no-fade">*, *::before, *::after { transition: none !important }</style>');
+    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
+    const body = document.body, scheme = body.getAttribute("data-md-color-scheme");
+    body.setAttribute("data-md-color-scheme", "slate");
+    const dark = slim(await axe.run(context, {resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast"]}}));
+    const code = (CODE_CONTRAST)();
+    body.setAttribute("data-md-color-scheme", scheme);
+    document.getElementById("no-fade").remove();
+    return {light, dark, code};
+  });
+}""".replace("CODE_CONTRAST", CODE_CONTRAST)
+
+
+def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> PageReport:
+    """Load ``path`` cold in ``tab`` and record everything but axe-core's findings."""
+    page = tab.page
+    tab.errors.clear()
+    tab.blocked.clear()
+    report = PageReport(path=path)
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    page.goto(reader.base + path, wait_until="load")
+    reader.wait_for_math(page)
+    page.evaluate(SETTLED)
+    facts = page.evaluate(COLLECT)
+    report.title = facts["title"]
+    report.formulas = facts["formulas"]
+    report.math = facts["math"]
+    report.raw_math = facts["raw"]
+    report.code_blocks = facts["code_blocks"]
+    report.code_without_copy = facts["code_without_copy"]
+    report.code_unreachable = facts["unreachable"]
+    report.figures = facts["figures"]
+    report.unlabelled_figures = facts["unlabelled"]
+    report.broken_anchors = facts["anchors"]
+    report.notebook = facts["notebook"]
+    for url, encoded, decoded in page.evaluate(WEIGHT):
+        report.resources.append((url[len(reader.base):] if url.startswith(reader.base) else url, encoded, decoded))
+        report.bytes_gzip += encoded
+        report.bytes_raw += decoded
+    report.code_contrast["light"] = page.evaluate(CODE_CONTRAST)
+    page.emulate_media(media="print")
+    report.printed = page.evaluate(PRINTED)
+    page.emulate_media(media="null")
+    report.height = page.evaluate("document.documentElement.scrollHeight")
+    if screenshots:
+        # The whole page at desktop width (JPEG: a long page encodes several times faster than
+        # PNG); the first screen a phone shows. Sideways scrolling and the length of the page
+        # on a phone are measured, over the whole page.
+        page.bring_to_front()  # a tab in the background draws slowly
+        shot = screenshots / f"{slug(path)}-{DESKTOP}.jpeg"
+        page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
+        report.screenshots.append(shot)
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # the page adapts
+    report.overflow_px = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    report.phone_height = page.evaluate("document.documentElement.scrollHeight")
+    if screenshots:
+        shot = screenshots / f"{slug(path)}-{PHONE}.png"
+        page.screenshot(path=shot)
+        report.screenshots.append(shot)
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    return report
+
+
+def _finish(tab: Tab):
+    """Collect the axe-core run going on in ``tab`` into its report; the tab is free again."""
+    report, tab.pending = tab.pending, None
+    if report is None:
+        return
+    found = tab.page.evaluate("() => window.__axeJob || null")
+    if found is not None:
+        report.axe = {"light": found["light"], "dark": found["dark"]}
+        report.code_contrast["dark"] = found["code"]
+    report.errors += tab.errors
+    report.blocked += tab.blocked
+
+
+def visit_all(reader: Reader, paths: list[str], axe: str | None = None, screenshots: Path | None = None) -> dict:
+    """Every page in ``paths`` loaded once, cold, and looked at: {path: PageReport}.
+
+    The tabs take turns: while axe-core checks one page in one tab, the next page loads
+    in the other (the two use both cores; together they take about half the time)."""
+    reports = {}
+    for i, path in enumerate(paths):
+        tab = reader.tabs[i % len(reader.tabs)]
+        _finish(tab)
+        reports[path] = report = _look(reader, tab, path, screenshots)
+        if axe:
+            tab.page.evaluate(AXE_JOB, [AXE_CONTEXT, axe])
+        tab.pending = report
+    for tab in reader.tabs:
+        _finish(tab)
+    return reports
+
+
+def problems(reports: dict, check) -> list[str]:
+    """``/page: problem`` for every page whose report ``check`` finds something wrong with."""
+    found = []
+    for path, report in reports.items():
+        result = check(report)
+        if result:
+            found.append(f"/{path}: {result}")
+    return found
