@@ -66,6 +66,35 @@ def test_cross_references_and_in_page_links_resolve(page_reports):
     assert not bad, "in-page links whose target is missing:\n" + "\n".join(bad)
 
 
+EQUATIONS = r"""async () => {
+  // A numbered equation with a label, referred to before and after it, as a page would write them.
+  const article = document.querySelector("article");
+  article.insertAdjacentHTML("beforeend",
+    '<p id="eq-test-before"><span class="arithmatex">\\(\\eqref{eq:test}\\)</span></p>' +
+    '<div class="arithmatex">\\[ \\begin{equation} a = b \\label{eq:test} \\end{equation} \\]</div>' +
+    '<p id="eq-test-after"><span class="arithmatex">\\(\\eqref{eq:test}\\)</span></p>');
+  MathJax.texReset();
+  await typesetInSlices();  // as the page typesets itself (javascripts/mathjax-config.js)
+  const refs = ["#eq-test-before", "#eq-test-after"].map(id => document.querySelector(id + " mjx-container"));
+  return refs.map(ref => ({
+    text: ref.querySelector("mjx-assistive-mml").textContent,
+    target: !!document.getElementById(decodeURIComponent((ref.querySelector("a") || {hash: "#"}).hash.slice(1)) || "-"),
+  }));
+}"""
+
+
+def test_equation_labels_and_references_work(reader, page_reports):
+    """\\label and \\eqref (tags: "ams"): the reference shows the equation's number and links to it."""
+    with_math = next((p for p, r in page_reports.items() if r.formulas), None)
+    if with_math is None:
+        pytest.skip("no page has math yet")
+    reader.page.goto(reader.base + with_math)
+    reader.wait_for_math()
+    for ref in reader.page.evaluate(EQUATIONS):
+        assert re.fullmatch(r"\(\d+\)", ref["text"]), f"\\eqref shows {ref['text']!r}, not an equation number"
+        assert ref["target"], "\\eqref does not link to its equation"
+
+
 def _nav_link(page, url):
     """The sidebar link to ``url`` (links are relative in the HTML; compare them resolved)."""
     page.evaluate(
@@ -223,6 +252,48 @@ def test_code_blocks_have_copy_buttons(page_reports):
     )
     assert not bad, "\n".join(bad)
     assert sum(r.code_blocks for r in page_reports.values()) > 0
+
+
+def _pages_with(built_site, page_reports, marker):
+    return [p for p in page_reports if marker in (built_site / p / "index.html").read_text()]
+
+
+def test_tabs_switch_together_across_pages(reader, built_site, page_reports):
+    """Choosing a tab ("PyTorch") shows it, and pages with a tab of the same name open on it."""
+    pages = _pages_with(built_site, page_reports, 'class="tabbed-set')
+    if not pages:
+        pytest.skip("no page has content tabs yet")
+    page = reader.page
+    page.goto(reader.base + pages[0])
+    labels = page.locator("article .tabbed-labels label")
+    choice = labels.nth(labels.count() - 1)
+    name = choice.inner_text().strip()
+    choice.click()
+    chosen = page.evaluate(
+        "name => [...document.querySelectorAll('article .tabbed-labels label')].filter(l => l.innerText.trim() === name)"
+        ".every(l => document.getElementById(l.htmlFor).checked)", name)
+    assert chosen, f"/{pages[0]}: clicking the tab {name!r} does not select it"
+    for other in pages[1:]:
+        page.goto(reader.base + other)
+        names = page.evaluate(
+            "[...document.querySelectorAll('article .tabbed-labels label')]"
+            ".filter(l => document.getElementById(l.htmlFor).checked).map(l => l.innerText.trim())")
+        if name in page.evaluate("[...document.querySelectorAll('article .tabbed-labels label')].map(l => l.innerText.trim())"):
+            assert name in names, f"/{other}: opens on {names}, not on the {name!r} tab chosen on /{pages[0]}"
+
+
+def test_collapsible_boxes_open_on_click(reader, built_site, page_reports):
+    pages = _pages_with(built_site, page_reports, "<details")
+    if not pages:
+        pytest.skip("no page has collapsible boxes yet")
+    page = reader.page
+    page.goto(reader.base + pages[0])
+    closed = page.locator("article details:not([open]) > summary").first
+    closed.click()
+    assert page.evaluate(
+        "() => { const d = [...document.querySelectorAll('article details')].find(d => d.open);"
+        " return !!d && [...d.children].filter(c => c.tagName !== 'SUMMARY').every(c => c.checkVisibility()) }"
+    ), f"/{pages[0]}: a collapsible box did not open on click"
 
 
 def test_light_dark_toggle_switches_and_is_remembered(reader, page_reports):
