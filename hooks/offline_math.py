@@ -2,8 +2,9 @@
 
 MathJax comes from the installed ``django-static-mathjax`` package (its
 static files only). This hook adds the components the book needs to the
-build as ``assets/mathjax/...`` and removes the CDN loader that nbconvert
-writes into notebook pages (the site-wide MathJax typesets them instead).
+build as ``assets/mathjax/...`` and removes the CDN loaders that nbconvert
+writes into notebook pages (MathJax 2 and Mermaid; the site-wide MathJax
+typesets notebook math instead).
 A browser fetches only what a page uses: the TeX extensions are there so
 that MathJax can autoload the package of a command such as ``\\boldsymbol``,
 and ``assistive-mml`` gives screen readers the formulas as MathML.

@@ -32,7 +32,7 @@ def _build_env(notebook_cache: str, port: int = 8000) -> dict:
 def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process.
 
-    The notebook cache (hooks/notebooks.py) points at a fresh empty folder, so
+    The build cache (hooks/build_cache.py) points at a fresh empty folder, so
     every test build executes the notebooks.
     """
     with tempfile.TemporaryDirectory(prefix="notebook-cache-") as cache:
