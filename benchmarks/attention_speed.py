@@ -2,11 +2,14 @@
 
 Times ``snippets.attention.softmax_attention`` against
 ``torch.nn.functional.scaled_dot_product_attention`` on the same float32
-inputs: batch 8, width 64, sequence length 64, 256 and 1024. Each size is
-warmed up first; then the two take turns, in blocks, so that both see the
-same machine load, and the median time per call is reported.
+inputs: batch 8, width 64, sequence length 8 (the size of the book's
+examples), 64, 256 and 1024. Each size is warmed up first; then the two take
+turns, in blocks, so that both see the same machine load, and the median
+time per call is reported.
 
-This is a script, not a test: timings depend on the machine. It changes no
+The NumPy function is written to be read, as the formula
+``softmax(Q K^T / sqrt(d)) V``, not to be fast; this script reports what
+that costs and sets no target. Timings depend on the machine. It changes no
 thread settings; it reports the ones in force (BLAS library, its threads,
 the OpenBLAS variables of the environment, torch's threads).
 
@@ -27,7 +30,7 @@ import torch.nn.functional as F
 
 from snippets.attention import softmax_attention
 
-BATCH, WIDTH, LENGTHS = 8, 64, (64, 256, 1024)
+BATCH, WIDTH, LENGTHS = 8, 64, (8, 64, 256, 1024)
 ENV_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 

@@ -1,36 +1,32 @@
-"""Build again only what changed: executed notebooks and rendered pages are cached.
+"""Build again only what changed: page code outputs and executed notebooks are cached.
 
 A clean build runs every code block of every page and executes the notebook;
 a build with nothing changed should take seconds, and ``mkdocs serve`` should
-re-run only the page being edited. Two caches do it, in one folder.
+run again only the code that changed. Both caches live in one folder,
+``$BOOK_CACHE`` or ``.cache/book`` in the repository (the tests point it at a
+fresh empty folder), and both are keyed by ``inputs_hash``: every file of
+``snippets/``, the Python version and the versions of the packages that
+compute and draw. Edit a snippet and nothing is served from before.
 
-Notebooks. mkdocs-jupyter keeps each executed notebook in its ``cache_dir``
-under a key made of the notebook file and the plugin's options. The book's
-notebook imports ``snippets/``, which that key ignores: edit a function the
-notebook calls and a cached build would show stale outputs. So the plugin's
-``cache_dir`` becomes a folder named after a hash of everything the outputs
-depend on besides the notebook itself (``inputs_hash``: every file of
-``snippets/``, code and data, the Python version and the versions of the
-packages that compute and draw). On a cache miss the notebook is executed in
-a background thread as soon as the build knows its files, exactly as
-mkdocs-jupyter would execute it, and the result goes to the plugin's cache:
-the kernel runs in its own process, on another core, while the Markdown pages
-are rendered. When the build reaches the notebook page it waits for that
-thread, and mkdocs-jupyter finds the cache filled. If the execution fails,
-nothing is cached, and mkdocs-jupyter executes the notebook itself and
-reports the error as usual.
+Page code. markdown-exec runs a code block through ``markdown_exec.formatter``,
+the function it registers with SuperFences as a custom fence (its documented
+entry point). This hook wraps that function. A block's HTML is kept under a
+key made of ``inputs_hash`` and the source and options of the block and of
+every earlier block of its session in this build (markdown-exec runs a
+session's blocks in one namespace, so a block's output depends on them).
+When the key is known, the stored HTML is used and nothing runs. On a miss,
+the earlier blocks of the session that were not run are run first, their
+output discarded, so the block sees the namespace it would have seen. A
+block that logs a warning (a failed block) is not stored, and the warning
+names the page; the rest of the page (Markdown, links, anchors, the table of
+contents) is rendered by MkDocs every time, as usual.
 
-Pages. A Markdown page runs its code blocks (markdown-exec) each time it is
-rendered. Its rendered HTML, table of contents and anchors are kept under a
-key made of its Markdown and of ``inputs_hash`` extended with ``mkdocs.yml``,
-``hooks/`` and the list of the book's files (a page renamed or removed changes
-every link to it). Entries are written only at the end of a build that logged
-no warning, so a page whose code failed, or that linked nowhere, is rendered
-again (and warns again) next time.
-
-The folder is ``.cache/book`` in the repository, or the environment variable
-``BOOK_NOTEBOOK_CACHE``; the tests point it at a fresh empty folder, so that a
-test build executes everything. Folders of older keys are deleted.
+Notebooks. Each notebook is executed with nbclient in a background thread as
+soon as the build knows its files (the kernel runs on another core while the
+pages render), and the executed copy is stored under a key made of the
+notebook and ``inputs_hash``. mkdocs-jupyter (``execute: false``) converts that
+copy; the page's download link gets the notebook as written. An error in a
+cell stops the build, naming the notebook and the cell.
 """
 
 from __future__ import annotations
@@ -39,60 +35,50 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import threading
 from importlib import metadata
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
 log = logging.getLogger("mkdocs.hooks.build_cache")
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ROOT / "snippets"
-PACKAGES = ["numpy", "torch", "matplotlib", "nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "markdown-exec",
-            "mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"]
-FOLDER = re.compile(r"^(nb|pages)-[0-9a-f]{16}$")
+PACKAGES = ["numpy", "torch", "matplotlib", "nbclient", "nbconvert", "ipykernel", "mkdocs-jupyter", "markdown-exec",
+            "pymdown-extensions", "markdown"]
 
-
-def _hash_files(digest, folder: Path):
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+CELL_TIMEOUT = 300  # seconds; a hung kernel fails the build instead of holding it
 
 
 def inputs_hash() -> str:
     """Hash of what executed code depends on, the page or notebook itself aside."""
-    digest = hashlib.sha256()
-    _hash_files(digest, CODE)
-    digest.update(sys.version.encode())
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted((ROOT / "snippets").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for package in PACKAGES:
-        try:
-            digest.update(f"{package}=={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package} missing".encode())
+        digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()[:16]
 
 
-# -- the folder ---------------------------------------------------------------------------------
-
-_STATE: dict = {}
-
-
-def _base() -> Path:
-    return Path(os.environ.get("BOOK_NOTEBOOK_CACHE") or ROOT / ".cache" / "book")
-
-
-def _use(folder: Path) -> Path:
-    """``folder`` (under the base), with its older siblings of the same kind deleted."""
-    kind = folder.name.split("-")[0]
-    if folder.parent.is_dir():
-        for old in folder.parent.iterdir():
-            if old.is_dir() and FOLDER.match(old.name) and old.name.startswith(kind + "-") and old != folder:
+def _folder(kind: str, key: str) -> Path:
+    """``$BOOK_CACHE/<kind>-<key>``, created; older folders of the same kind are deleted."""
+    base = Path(os.environ.get("BOOK_CACHE") or ROOT / ".cache" / "book")
+    folder = base / f"{kind}-{key}"
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in base.glob(f"{kind}-*"):
+            if old != folder and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
     return folder
 
 
-class _Warnings(logging.Handler):
+# -- page code --------------------------------------------------------------------------------
+
+
+class _WarningCounter(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.count = 0
@@ -101,144 +87,149 @@ class _Warnings(logging.Handler):
         self.count += 1
 
 
+class CachedFormatter:
+    """markdown-exec's formatter, with each block's HTML stored and reused (see the module)."""
+
+    def __init__(self, formatter, folder: Path):
+        self.formatter = formatter
+        self.folder = folder
+        self.page = "?"
+        self.sessions: dict[str, dict] = {}  # session -> {"key": chain hash, "pending": [blocks not yet run]}
+        self.ran = self.reused = 0
+
+    def __call__(self, source, language, css_class, options, md, **kwargs):
+        block = (source, language, css_class, options, md, kwargs)
+        session = options.get("session")
+        state = self.sessions.setdefault(session, {"key": "", "pending": []}) if session else {"key": "", "pending": []}
+        described = json.dumps([language, source, sorted((k, str(v)) for k, v in options.items())])
+        state["key"] = hashlib.sha256((state["key"] + "\0" + described).encode()).hexdigest()
+        entry = self.folder / f"{state['key'][:32]}.html"
+        if entry.is_file():
+            state["pending"].append(block)
+            self.reused += 1
+            return entry.read_text(encoding="utf-8")
+        for earlier in state["pending"]:  # restore the namespace this block expects
+            self._run(*earlier[:5], **earlier[5])
+        state["pending"].clear()
+        counter = _WarningCounter()
+        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # markdown-exec logs under "mkdocs"
+        for logger in loggers:
+            logger.addHandler(counter)
+        try:
+            html = self._run(source, language, css_class, options, md, **kwargs)
+        finally:
+            for logger in loggers:
+                logger.removeHandler(counter)
+        if counter.count:
+            log.warning("%s: a %s block failed (session %s); its traceback is above", self.page, language, session)
+        else:
+            entry.with_suffix(".partial").write_text(html, encoding="utf-8")
+            entry.with_suffix(".partial").replace(entry)
+        return html
+
+    def _run(self, *args, **kwargs):
+        self.ran += 1
+        return self.formatter(*args, **kwargs)
+
+
+_STATE: dict = {}
+
+
 def on_config(config):
     _STATE.clear()
     _STATE["inputs"] = inputs_hash()
-    plugin = config.plugins.get("mkdocs-jupyter")
-    if plugin is not None and plugin.config["cache"]:
-        plugin.config["cache_dir"] = str(_use(_base() / f"nb-{_STATE['inputs']}"))
-    warnings = _Warnings()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    _STATE["warnings"] = warnings
+    import markdown_exec
+
+    cached = CachedFormatter(markdown_exec.formatter, _folder("blocks", _STATE["inputs"]))
+    fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
+    for fence in fences:
+        if fence.get("format") is markdown_exec.formatter:
+            fence["format"] = cached
+    if not any(fence.get("format") is cached for fence in fences):
+        raise PluginError("build_cache: markdown-exec registered no code fences; is the markdown-exec plugin listed?")
+    _STATE["blocks"] = cached
     return config
 
 
-# -- notebooks, executed ahead of time ------------------------------------------------------------
+def on_page_markdown(markdown, page, config, files):
+    _STATE["blocks"].page = page.file.src_uri
+    return markdown
 
-_AHEAD: dict[str, threading.Thread] = {}
+
+# -- notebooks ----------------------------------------------------------------------------------
 
 
-def _execute_into_cache(path: str, options, cache_path: Path):
-    from mkdocs_jupyter import convert
-    from mkdocs_jupyter.plugin import _get_nb_toc_tokens
+def _execute(source: Path, target: Path, kernel_name: str, errors: dict):
+    import nbformat
+    from nbclient import NotebookClient
 
     try:
-        body = convert.nb2html(
-            path,
-            execute=True,
-            kernel_name=options["kernel_name"],
-            theme=options["theme"],
-            allow_errors=options["allow_errors"],
-            show_input=options["show_input"],
-            no_input=options["no_input"],
-            no_prompt=options["no_prompt"],
-            remove_tag_config=options["remove_tag_config"],
-            highlight_extra_classes=options["highlight_extra_classes"],
-            include_requirejs=options["include_requirejs"],
-            custom_mathjax_url=options["custom_mathjax_url"],
+        notebook = nbformat.read(source, as_version=4)
+        client = NotebookClient(
+            notebook,
+            kernel_name=kernel_name,
+            timeout=CELL_TIMEOUT,
+            resources={"metadata": {"path": str(source.parent)}},
         )
-        toc_tokens, title = _get_nb_toc_tokens(path, options["toc_depth"])
-    except Exception as err:  # mkdocs-jupyter executes it again and reports the error
-        log.info("executing %s ahead of the build failed (%s); the build executes it itself", path, type(err).__name__)
+        client.execute()
+    except Exception as err:  # reported when the build reaches the page
+        errors[str(source)] = err
         return
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_path.with_suffix(".partial")
-    partial.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
-    partial.replace(cache_path)
+    partial = target.with_suffix(".partial")
+    nbformat.write(notebook, partial)
+    partial.replace(target)
 
 
-def _ahead_of_time(plugin, notebooks: list[tuple[str, Path]]):
-    for path, cache_path in notebooks:
-        _execute_into_cache(path, plugin.config, cache_path)
-
-
-# -- pages ----------------------------------------------------------------------------------------
-
-
-def _site_key(config, files) -> str:
-    digest = hashlib.sha256(_STATE["inputs"].encode())
-    digest.update(Path(config.config_file_path).read_bytes())
-    _hash_files(digest, Path(__file__).resolve().parent)
-    digest.update("\0".join(sorted(f.src_uri for f in files)).encode())
-    return digest.hexdigest()[:16]
-
-
-def _toc_tokens(items) -> list[dict]:
-    return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
-
-
-def _cached_render(page, render):
-    """``page.render``, served from the page cache when the page's Markdown was rendered before."""
-    from mkdocs.structure.toc import get_toc
-
-    def cached(config, files):
-        key = hashlib.sha256((page.file.src_uri + "\0" + page.markdown).encode()).hexdigest()
-        entry = _STATE["pages"] / f"{key}.json"
-        if entry.is_file():
-            saved = json.loads(entry.read_text(encoding="utf-8"))
-            page.content = saved["content"]
-            page.toc = get_toc(saved["toc"])
-            page._title_from_render = saved["title"]
-            page.present_anchor_ids = set(saved["anchors"])
-            page.links_to_anchors = {
-                target: links
-                for uri, links in saved["links_to_anchors"].items()
-                if (target := files.get_file_from_path(uri)) is not None
-            }
-            return
-        render(config, files)
-        _STATE["pending"][entry] = {
-            "content": page.content,
-            "toc": _toc_tokens(page.toc.items),
-            "title": page._title_from_render,
-            "anchors": sorted(page.present_anchor_ids or ()),
-            "links_to_anchors": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
-        }
-
-    return cached
-
-
+@event_priority(-100)  # after mkdocs-jupyter's on_files has wrapped the notebooks' files
 def on_files(files, config):
-    _STATE["pages"] = _use(_base() / f"pages-{_site_key(config, files)}")
-    _STATE["pending"] = {}
     plugin = config.plugins.get("mkdocs-jupyter")
-    if plugin is None or not plugin.config["cache"] or not plugin.config["execute"] or plugin.config["execute_ignore"]:
+    if plugin is None:
         return files
-    try:
-        from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
-    except ImportError:  # another mkdocs-jupyter: leave the notebooks to it
-        return files
-    todo = []
+    if plugin.config["execute"]:
+        raise PluginError("build_cache executes the notebooks: set mkdocs-jupyter's `execute: false`")
+    # mkdocs-jupyter's own cache keys a conversion by the notebook's content; keep it with ours
+    plugin.config["cache_dir"] = str(_folder("nbhtml", _STATE["inputs"]))
+    _STATE["notebooks"] = {}
+    _STATE["errors"] = {}
     for file in files:
-        if file.src_uri.endswith(".ipynb") and plugin.should_include(file):
-            cache_path = _get_cache_path(plugin.config["cache_dir"], _compute_cache_key(file.abs_src_path, plugin.config, True))
-            if not cache_path.exists():
-                todo.append((file.abs_src_path, cache_path))
-    if todo:
-        thread = threading.Thread(target=_ahead_of_time, args=(plugin, todo), name="notebooks-ahead", daemon=True)
-        thread.start()
-        for path, _ in todo:
-            _AHEAD[path] = thread
+        if not (file.src_uri.endswith(".ipynb") and plugin.should_include(file)):
+            continue
+        source = Path(file.abs_src_path)
+        key = hashlib.sha256((_STATE["inputs"] + "\0").encode() + source.read_bytes()).hexdigest()[:16]
+        target = _folder(f"nb-{source.stem}", key) / source.name
+        thread = None
+        if not target.is_file():
+            thread = threading.Thread(
+                target=_execute, args=(source, target, plugin.config["kernel_name"], _STATE["errors"]), daemon=True
+            )
+            thread.start()
+        _STATE["notebooks"][file.src_uri] = (source, target, thread)
+        file.abs_src_path = str(target)  # mkdocs-jupyter converts the executed copy
     return files
 
 
+@event_priority(100)  # before mkdocs-jupyter reads the executed copy
 def on_pre_page(page, config, files):
-    thread = _AHEAD.pop(page.file.abs_src_path, None)
+    source, target, thread = _STATE.get("notebooks", {}).get(page.file.src_uri, (None, None, None))
     if thread is not None:
         thread.join()
-    if page.file.src_uri.endswith(".md"):
-        page.render = _cached_render(page, page.render)
+    if source is not None and str(source) in _STATE["errors"]:
+        err = _STATE["errors"][str(source)]
+        raise PluginError(f"{page.file.src_uri}: executing the notebook failed:\n{err}")
     return page
 
 
+@event_priority(-100)  # after mkdocs-jupyter has copied the executed notebook next to the page
+def on_post_page(output, page, config):
+    source, target, _ = _STATE.get("notebooks", {}).get(page.file.src_uri, (None, None, None))
+    if source is not None:
+        copy = Path(page.file.abs_dest_path).parent / source.name
+        if copy.is_file():
+            shutil.copyfile(source, copy)  # the download is the notebook as written
+    return output
+
+
 def on_post_build(config):
-    warnings = _STATE.pop("warnings", None)
-    if warnings is not None:
-        logging.getLogger("mkdocs").removeHandler(warnings)
-    if warnings is None or warnings.count:
-        return  # a build that warned may have rendered a page wrongly: keep nothing from it
-    for entry, saved in _STATE.get("pending", {}).items():
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(".partial")
-        partial.write_text(json.dumps(saved), encoding="utf-8")
-        partial.replace(entry)
+    blocks = _STATE.get("blocks")
+    if blocks is not None:
+        log.info("page code: %d blocks run, %d reused from the cache", blocks.ran, blocks.reused)

@@ -9,28 +9,36 @@ from __future__ import annotations
 import torch
 
 
-def _check(keys: torch.Tensor, values: torch.Tensor, query: torch.Tensor) -> None:
+def _check_attention(keys: torch.Tensor, values: torch.Tensor, query: torch.Tensor) -> None:
+    """Raise ValueError, naming the shapes, unless keys are (n, d), values (n, d_v), query (d,)."""
     if keys.ndim != 2 or values.ndim != 2 or query.ndim != 1:
         raise ValueError(
             "expected keys (n, d), values (n, d_v) and one query (d,); "
             f"got {tuple(keys.shape)}, {tuple(values.shape)} and {tuple(query.shape)}"
         )
     if keys.shape[0] != values.shape[0]:
-        raise ValueError(f"got {keys.shape[0]} keys but {values.shape[0]} values")
+        raise ValueError(f"one value per key; got keys {tuple(keys.shape)} and values {tuple(values.shape)}")
     if query.shape[0] != keys.shape[1]:
-        raise ValueError(f"query has width {query.shape[0]}, keys have width {keys.shape[1]}")
+        raise ValueError(f"query must have the keys' width; got query {tuple(query.shape)} and keys {tuple(keys.shape)}")
+
+
+def _check_target(target: torch.Tensor, values: torch.Tensor) -> None:
+    if target.shape != values.shape[1:]:
+        raise ValueError(f"target must have the values' width {tuple(values.shape[1:])}; got {tuple(target.shape)}")
 
 
 # --8<-- [start:softmax_attention]
 def softmax_attention(keys, values, query, temperature: float = 1.0):
-    """Softmax attention with the usual 1/sqrt(d) scale, divided by ``temperature``.
+    """Softmax attention at ``temperature`` T: weights ``softmax(K q / (sqrt(d) T))`` on the values.
+
+    ``keys``: ``(n, d)``, ``values``: ``(n, d_v)``, ``query``: ``(d,)``; returns ``(d_v,)``.
 
     >>> softmax_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.zeros(2))
     tensor([15.])
     """
-    _check(keys, values, query)
-    scores = keys @ query / keys.shape[1] ** 0.5
-    return torch.softmax(scores / temperature, dim=0) @ values
+    _check_attention(keys, values, query)
+    scores = keys @ query / keys.shape[1] ** 0.5  # (n,)
+    return torch.softmax(scores / temperature, dim=0) @ values  # (d_v,)
 # --8<-- [end:softmax_attention]
 
 
@@ -44,10 +52,10 @@ def argmax_attention(keys, values, query):
     >>> argmax_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.tensor([0.0, 3.0]))
     tensor([20.])
     """
-    _check(keys, values, query)
-    scores = keys @ query
-    weights = torch.nn.functional.one_hot(scores.argmax(), keys.shape[0]).to(values.dtype)
-    return weights @ values
+    _check_attention(keys, values, query)
+    scores = keys @ query  # (n,)
+    weights = torch.nn.functional.one_hot(scores.argmax(), keys.shape[0]).to(values.dtype)  # (n,), one-hot
+    return weights @ values  # (d_v,)
 # --8<-- [end:argmax_attention]
 
 
@@ -61,10 +69,10 @@ def straight_through_attention(keys, values, query):
     >>> straight_through_attention(torch.eye(2), torch.tensor([[10.0], [20.0]]), torch.tensor([0.0, 3.0]))
     tensor([20.])
     """
-    _check(keys, values, query)
-    soft = torch.softmax(keys @ query / keys.shape[1] ** 0.5, dim=0)
-    hard = torch.nn.functional.one_hot(soft.argmax(), keys.shape[0]).to(soft.dtype)
-    return (hard + soft - soft.detach()) @ values
+    _check_attention(keys, values, query)
+    soft = torch.softmax(keys @ query / keys.shape[1] ** 0.5, dim=0)  # (n,)
+    hard = torch.nn.functional.one_hot(soft.argmax(), keys.shape[0]).to(soft.dtype)  # (n,), one-hot
+    return (hard + soft - soft.detach()) @ values  # value of hard, gradient of soft
 # --8<-- [end:straight_through_attention]
 
 
@@ -98,8 +106,7 @@ def learn_query(attention, keys, values, query, target, steps: int = 60, lr: flo
     >>> losses  # argmax: the query never moves
     [1.0, 1.0, 1.0]
     """
-    if target.shape != values.shape[1:]:
-        raise ValueError(f"target must have the values' width {tuple(values.shape[1:])}; got {tuple(target.shape)}")
+    _check_target(target, values)
     query = query.detach().clone().requires_grad_(True)
     losses = []
     for _ in range(steps):

@@ -1,7 +1,7 @@
 """A one-layer, one-head transformer from scratch, in NumPy and in PyTorch.
 
 The model is deliberately tiny: no residual connection, no normalisation, no
-MLP, no masking, no batching. A sequence ``seq`` of shape ``(seq_len,
+MLP, no masking. A sequence ``seq`` of shape ``(seq_len,
 input_dim)`` (one token per row) optionally gets its positions concatenated,
 ``x_i -> [x_i, pos_i]``, and then
 
@@ -12,7 +12,10 @@ shape ``(input_dim + pos_dim, qk_dim)``, ``Vm`` has shape ``(input_dim +
 pos_dim, v_dim)`` and ``pos`` has shape ``(max_seq_len, pos_dim)``.
 
 Both versions compute every query at once and use a softmax that subtracts
-the row maximum, so hand-set weights in the hundreds cannot overflow.
+the row maximum, so hand-set weights in the hundreds cannot overflow. (The
+NumPy one also takes a stack of equally long sequences, to check a head on
+every input at once.) ``_check_head`` and ``_check_sequence`` check inputs
+once, naming the shapes; the classes are the formulas.
 """
 
 from __future__ import annotations
@@ -26,8 +29,27 @@ from torch import nn
 from snippets.attention import softmax
 
 
-def _check_sequence(seq_shape: tuple, input_dim: int, max_seq_len: int | None, batched: bool = True) -> None:
-    """Raise ValueError unless a sequence of this shape fits the model."""
+def _check_head(Km, Qm, Vm, pos):
+    """``(Km, Qm, Vm, pos)`` as float arrays, or a ValueError naming expected and received shapes."""
+    Km, Qm, Vm = (np.asarray(m, dtype=float) for m in (Km, Qm, Vm))
+    pos = None if pos is None else np.asarray(pos, dtype=float)
+    shapes = f"Km {Km.shape}, Qm {Qm.shape}, Vm {Vm.shape}"
+    if Km.ndim != 2 or Qm.shape != Km.shape or Vm.ndim != 2:
+        raise ValueError(f"Km and Qm must be 2-D and of equal shape, Vm 2-D; got {shapes}")
+    if Vm.shape[0] != Km.shape[0]:
+        raise ValueError(f"Km, Qm and Vm must have as many rows as each other; got {shapes}")
+    if pos is not None and (pos.ndim != 2 or pos.shape[-1] >= Km.shape[0]):
+        raise ValueError(
+            f"pos must be (max_seq_len, pos_dim) with pos_dim < {Km.shape[0]} (the rows of Km); got pos {pos.shape}"
+        )
+    return Km, Qm, Vm, pos
+
+
+def _check_sequence(model, seq_shape: tuple) -> None:
+    """Raise ValueError unless a sequence of this shape fits ``model`` (NumPy: also a stack of them)."""
+    batched = isinstance(model, NumpyTransformer)
+    input_dim = model.input_dim
+    max_seq_len = None if model.pos is None else (len(model.pos) if batched else model.max_seq_len)
     expected = f"(seq_len, {input_dim})" + (f" or (batch, seq_len, {input_dim})" if batched else "")
     if len(seq_shape) not in ((2, 3) if batched else (2,)) or seq_shape[-1] != input_dim:
         raise ValueError(f"seq must have shape {expected}; got {tuple(seq_shape)}")
@@ -47,38 +69,23 @@ class NumpyTransformer:
     pos_dim, v_dim)``; ``pos``: ``(max_seq_len, pos_dim)`` or ``None``.
 
     >>> model = NumpyTransformer(Km=np.eye(2), Qm=np.zeros((2, 2)), Vm=np.eye(2))
-    >>> model.forward(np.array([[1.0, 0.0], [0.0, 1.0]]))  # zero queries: uniform weights
+    >>> model.forward(np.eye(2))  # zero queries: uniform weights
     array([[0.5, 0.5],
            [0.5, 0.5]])
-    >>> out, weights = model.forward(np.eye(2), return_attention=True)
-    >>> weights.shape
-    (2, 2)
     """
 
     def __init__(self, Km, Qm, Vm, pos=None):
-        self.Km, self.Qm, self.Vm = (np.asarray(m, dtype=float) for m in (Km, Qm, Vm))
-        self.pos = None if pos is None else np.asarray(pos, dtype=float)
-        shapes = f"Km {self.Km.shape}, Qm {self.Qm.shape}, Vm {self.Vm.shape}"
-        if self.Km.ndim != 2 or self.Qm.shape != self.Km.shape or self.Vm.ndim != 2:
-            raise ValueError(f"Km and Qm must be 2-D and of equal shape, Vm 2-D; got {shapes}")
-        if self.Vm.shape[0] != self.Km.shape[0]:
-            raise ValueError(f"Km, Qm and Vm must have as many rows as each other; got {shapes}")
-        pos_dim = 0 if self.pos is None else self.pos.shape[-1]
-        if self.pos is not None and (self.pos.ndim != 2 or pos_dim >= self.Km.shape[0]):
-            raise ValueError(
-                f"pos must be (max_seq_len, pos_dim) with pos_dim < {self.Km.shape[0]} (the rows of Km); "
-                f"got pos {self.pos.shape}"
-            )
-        self.input_dim = self.Km.shape[0] - pos_dim
+        self.Km, self.Qm, self.Vm, self.pos = _check_head(Km, Qm, Vm, pos)  # as float arrays
+        self.input_dim = self.Km.shape[0] - (0 if self.pos is None else self.pos.shape[1])
         self.qk_dim = self.Km.shape[1]
 
     def inputs(self, seq) -> np.ndarray:
-        """``seq`` with its positions concatenated: ``(..., seq_len, input_dim + pos_dim)``."""
-        seq = np.asarray(seq, dtype=float)
-        _check_sequence(seq.shape, self.input_dim, None if self.pos is None else len(self.pos))
+        """``[x_i, pos_i]`` for each token ``x_i`` of ``seq``: ``(..., seq_len, input_dim + pos_dim)``."""
+        seq = np.asarray(seq, dtype=float)  # (..., seq_len, input_dim)
+        _check_sequence(self, seq.shape)
         if self.pos is None:
             return seq
-        pos = np.broadcast_to(self.pos[: seq.shape[-2]], seq.shape[:-1] + self.pos.shape[-1:])
+        pos = np.broadcast_to(self.pos[: seq.shape[-2]], (*seq.shape[:-1], self.pos.shape[1]))  # pos_i for token i
         return np.concatenate([seq, pos], axis=-1)
 
     def scores(self, seq) -> np.ndarray:
@@ -86,8 +93,8 @@ class NumpyTransformer:
         return self._scores(self.inputs(seq))
 
     def _scores(self, x: np.ndarray) -> np.ndarray:
-        K, Q = x @ self.Km, x @ self.Qm
-        return Q @ np.swapaxes(K, -1, -2) / math.sqrt(self.qk_dim)
+        K, Q = x @ self.Km, x @ self.Qm  # (..., seq_len, qk_dim)
+        return Q @ np.swapaxes(K, -1, -2) / math.sqrt(self.qk_dim)  # (..., seq_len, seq_len)
 
     def forward(self, seq, return_attention: bool = False):
         """Output ``(seq_len, v_dim)``; with ``return_attention`` also the weights ``(seq_len, seq_len)``.
@@ -95,9 +102,9 @@ class NumpyTransformer:
         ``seq`` is one sequence ``(seq_len, input_dim)`` or a stack of equally
         long ones ``(batch, seq_len, input_dim)`` (outputs gain the same axis).
         """
-        x = self.inputs(seq)
-        weights = softmax(self._scores(x), axis=-1)  # row i: query i over all keys
-        out = weights @ (x @ self.Vm)
+        x = self.inputs(seq)  # (..., seq_len, input_dim + pos_dim)
+        weights = softmax(self._scores(x), axis=-1)  # (..., seq_len, seq_len); row i: query i over the keys
+        out = weights @ (x @ self.Vm)  # weights @ V: (..., seq_len, v_dim)
         return (out, weights) if return_attention else out
 # --8<-- [end:NumpyTransformer]
 
@@ -142,11 +149,11 @@ class PytorchTransformer(nn.Module):
 
     def forward(self, seq: torch.Tensor, return_attention: bool = False):
         """Output ``(seq_len, v_dim)``; with ``return_attention`` also the weights ``(seq_len, seq_len)``."""
-        _check_sequence(tuple(seq.shape), self.input_dim, None if self.pos is None else self.max_seq_len, batched=False)
-        x = seq if self.pos is None else torch.cat([seq, self.pos.weight[: len(seq)]], dim=1)
-        K, Q, V = self.Km(x), self.Qm(x), self.Vm(x)
+        _check_sequence(self, tuple(seq.shape))
+        x = seq if self.pos is None else torch.cat([seq, self.pos.weight[: len(seq)]], dim=1)  # [x_i, pos_i]
+        K, Q, V = self.Km(x), self.Qm(x), self.Vm(x)  # (seq_len, qk_dim), (seq_len, qk_dim), (seq_len, v_dim)
         weights = torch.softmax(Q @ K.T / math.sqrt(self.qk_dim), dim=-1)  # subtracts the row max
-        out = weights @ V
+        out = weights @ V  # (seq_len, v_dim)
         return (out, weights) if return_attention else out
 # --8<-- [end:PytorchTransformer]
 

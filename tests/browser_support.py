@@ -15,6 +15,7 @@ two screenshots.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import http.server
 import mimetypes
@@ -24,6 +25,16 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent / "js"
+
+
+@functools.cache
+def script(name: str) -> str:
+    """A script the tests run in the page: ``tests/js/<name>``, one function expression
+    (Playwright calls it, with the argument given to ``evaluate`` or ``wait_for_function``)."""
+    return (SCRIPTS / name).read_text(encoding="utf-8")
+
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -179,16 +190,16 @@ class Reader:
     def wait_for_math(self, page=None, timeout: float = 15_000):
         """Wait until MathJax has typeset the current page (no-op on a page without MathJax)."""
         page = page or self.page
-        page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)", timeout=timeout)
-        page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise }")
+        page.wait_for_function(script("mathjax_started.js"), timeout=timeout)
+        page.evaluate(script("mathjax_typeset.js"))
 
     def set_scheme(self, scheme: str):
         """Switch the colour scheme with the header toggle, as a reader does; the scheme now shown."""
         for _ in range(3):
-            if self.page.evaluate("document.body.dataset.mdColorScheme") == scheme:
+            if self.page.evaluate(script("scheme.js")) == scheme:
                 break
             self.page.locator("form[data-md-component=palette] label.md-header__button:visible").first.click()
-        return self.page.evaluate("document.body.dataset.mdColorScheme")
+        return self.page.evaluate(script("scheme.js"))
 
 
 # -- one visit per page -----------------------------------------------------------------------
@@ -222,117 +233,15 @@ class PageReport:
     screenshots: list = field(default_factory=list)
 
 
-COLLECT = r"""() => {
-  const article = document.querySelector("article.md-content__inner") || document.body;
-  const math = {
-    arithmatex: document.querySelectorAll(".arithmatex").length,
-    untypeset: document.querySelectorAll(".arithmatex:not(:has(mjx-container))").length,
-    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent),
-    unresolved_refs: [...document.querySelectorAll("mjx-container")].filter(c => c.textContent.includes("???")).length,
-    without_mathml: document.querySelectorAll("mjx-container:not(:has(mjx-assistive-mml))").length,
-    notebook_formulas: document.querySelectorAll(".jp-MarkdownOutput mjx-container").length,
-  };
-  // Text a reader sees, code and typeset math aside: no TeX delimiters may be left in it.
-  const prose = article.cloneNode(true);
-  prose.querySelectorAll("pre, code, mjx-container, script, style, [hidden], .jp-OutputArea, .clipboard-copy-txt").forEach(e => e.remove());
-  const text = prose.textContent;
-  const raw = [];
-  for (const re of [/\$\$[^$]+\$\$/g, /\$[^$\s][^$\n]{0,200}?\$/g, /\\\(.{0,200}?\\\)/g, /\\\[.{0,200}?\\\]/g, /\\(begin|end)\{\w+\*?\}/g]) {
-    for (const m of text.matchAll(re)) raw.push(m[0].slice(0, 80));
-  }
-  const blocks = [...article.querySelectorAll("pre:has(> code)")];
-  const cells = [...article.querySelectorAll(".jp-CodeCell .jp-InputArea")];
-  const unreachable = [...article.querySelectorAll("pre > code")].filter(c => c.scrollWidth > c.clientWidth && c.tabIndex < 0).length;
-  const figures = [...article.querySelectorAll("svg:not(svg svg):not([aria-hidden=true]), img")].filter(
-    e => !e.closest(".md-icon, .twemoji, .md-button, .md-content__button, .headerlink, .md-clipboard, .md-code__nav, .md-annotation"));
-  const unlabelled = figures.filter(e => e.tagName.toLowerCase() === "img"
-      ? !(e.getAttribute("alt") || "").trim()
-      : !(e.getAttribute("role") === "img" && (e.getAttribute("aria-label") || "").trim()))
-    .map(e => e.outerHTML.slice(0, 120));
-  const here = location.origin + location.pathname;
-  const anchors = [...document.querySelectorAll("a[href*='#']")]
-    .filter(a => a.hash.length > 1 && a.origin + a.pathname === here)
-    .filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1))))
-    .map(a => a.getAttribute("href"));
-  let notebook = null;
-  if (document.querySelector(".jupyter-wrapper")) {
-    const cells = [...document.querySelectorAll(".jp-CodeCell")];
-    const outputs = [...document.querySelectorAll(".jp-OutputArea-output")];
-    notebook = {
-      code_cells: cells.length,
-      unexecuted: cells.filter(c => !/\[\s*\d+\s*\]/.test((c.querySelector(".jp-InputPrompt") || {}).textContent || "")).length,
-      outputs: outputs.length,
-      errors: outputs.filter(o => /vnd\.jupyter\.(stderr|error)/.test(o.getAttribute("data-mime-type") || "")
-          || /Traceback \(most recent call last\)|^\w*(Error|Exception):/m.test(o.textContent))
-        .map(o => o.textContent.trim().slice(0, 200)),
-      figures_as_text: outputs.filter(o => /^<(Figure|matplotlib\.)[^>]*>$/m.test(o.textContent.trim())).length,
-      images: outputs.reduce((n, o) => n + o.querySelectorAll("img, svg[role=img]").length, 0),
-      download: (document.querySelector("a[download][href$='.ipynb']") || {}).href || null,
-    };
-  }
-  return {
-    title: document.title,
-    formulas: article.querySelectorAll("mjx-container").length,
-    math, raw,
-    code_blocks: blocks.length + cells.length,
-    code_without_copy: blocks.filter(b => !b.querySelector(":scope > .md-clipboard, :scope > .md-code__nav [data-md-type=copy]")).length
-      + cells.filter(c => !c.querySelector("clipboard-copy, .md-code__nav [data-md-type=copy]")).length,
-    figures: figures.length,
-    unlabelled, anchors, notebook, unreachable,
-  };
-}"""
+COLLECT = script("collect.js")
 
-PRINTED = r"""() => {
-  const shown = e => e && e.checkVisibility();
-  const chrome = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-code__nav",
-                  ".md-clipboard", ".md-top", ".md-content__button", ".notebook-download", ".md-search", ".zeroclipboard-container"]
-    .filter(s => [...document.querySelectorAll(s)].some(shown));
-  const hiddenAnswers = [...document.querySelectorAll("article details")]
-    .filter(d => [...d.children].some(c => c.tagName !== "SUMMARY" && !shown(c)))
-    .map(d => (d.querySelector("summary") || {}).textContent);
-  const hiddenTabs = [...document.querySelectorAll("article .tabbed-block")].filter(b => !shown(b)).length;
-  return {chrome, hiddenAnswers, hiddenTabs};
-}"""
+PRINTED = script("printed.js")
 
-CODE_CONTRAST = r"""() => {
-  // WCAG contrast of every kind of token in the code blocks, against the block's background.
-  const rgba = c => c.match(/[\d.]+/g).map(Number);
-  const over = (fg, bg) => { const a = fg.length > 3 ? fg[3] : 1; return [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a)); };
-  const lum = c => c.map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
-                    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const background = e => {
-    for (; e; e = e.parentElement) {
-      const c = rgba(getComputedStyle(e).backgroundColor);
-      if (c.length < 4 || c[3] > 0) return c.length < 4 ? c : over(c, [255, 255, 255]);
-    }
-    return [255, 255, 255];
-  };
-  const seen = new Set(), low = [];
-  for (const code of document.querySelectorAll("article pre > code, article .highlight-ipynb > pre")) {
-    const bg = background(code);
-    for (const token of code.querySelectorAll("span[class]")) {
-      const key = token.className + bg;
-      if (seen.has(key) || !token.textContent.trim()) continue;
-      seen.add(key);
-      const fg = over(rgba(getComputedStyle(token).color), bg);
-      const [a, b] = [lum(fg), lum(bg)];
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      if (ratio < 4.5) low.push(`code token .${token.className} ("${token.textContent.trim().slice(0, 20)}") ${ratio.toFixed(2)}:1`);
-    }
-  }
-  return low;
-}"""
+CODE_CONTRAST = script("code_contrast.js")
 
-WEIGHT = r"""() => {
-  const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
-  return entries.map(e => [e.name, e.encodedBodySize, e.decodedBodySize]);
-}"""
+WEIGHT = script("weight.js")
 
-SETTLED = r"""async () => {
-  await document.fonts.ready;
-  const loaded = () => performance.getEntriesByType("resource").some(e => e.name.endsWith("search_index.json") && e.responseEnd > 0);
-  for (let i = 0; i < 200 && !loaded(); i++) await new Promise(r => setTimeout(r, 25));
-}"""
+SETTLED = script("settled.js")
 
 
 def axe_source() -> str:
@@ -350,25 +259,9 @@ AXE_CONTEXT = {"exclude": [["pre > code"], [".highlight-ipynb > pre"], ["mjx-con
 # other tab loads the next page: each tab's page runs in its own renderer process, on its
 # own core. The dark scheme is switched on the page only (the toggle would store it for the
 # whole site, and the other tab would load dark); colours switch at once, with no fade.
-AXE_JOB = r"""([context, source]) => {
-  const slim = result => result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => [n.target.join(", "), n.html.slice(0, 160), (n.failureSummary || "").slice(0, 300)])}));
-  // Started on a timer, so that this call returns at once and the work happens in the page.
-  window.__axeJob = new Promise(resolve => setTimeout(resolve, 0)).then(async () => {
-    if (typeof window.axe === "undefined") (0, eval)(source);
-    // Colours fade for a quarter second after a change (of scheme, of layout when the window is
-    // resized): measure the colours a reader ends up with.
-    document.head.insertAdjacentHTML("beforeend", '<style id="no-fade">*, *::before, *::after { transition: none !important }</style>');
-    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
-    const body = document.body, scheme = body.getAttribute("data-md-color-scheme");
-    body.setAttribute("data-md-color-scheme", "slate");
-    const dark = slim(await axe.run(context, {resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast"]}}));
-    const code = (CODE_CONTRAST)();
-    body.setAttribute("data-md-color-scheme", scheme);
-    document.getElementById("no-fade").remove();
-    return {light, dark, code};
-  });
-}""".replace("CODE_CONTRAST", CODE_CONTRAST)
+# The job checks the code's contrast in the dark scheme too: CODE_CONTRAST in axe_job.js
+# stands for the function of code_contrast.js.
+AXE_JOB = script("axe_job.js").replace("CODE_CONTRAST", CODE_CONTRAST)
 
 
 def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> PageReport:
@@ -401,7 +294,7 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     page.emulate_media(media="print")
     report.printed = page.evaluate(PRINTED)
     page.emulate_media(media="null")
-    report.height = page.evaluate("document.documentElement.scrollHeight")
+    report.height = page.evaluate(script("scroll_height.js"))
     if screenshots:
         # The whole page at desktop width (JPEG: a long page encodes several times faster than
         # PNG); the first screen a phone shows. Sideways scrolling and the length of the page
@@ -411,9 +304,9 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
         page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
         report.screenshots.append(shot)
     page.set_viewport_size({"width": PHONE, "height": 844})
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # the page adapts
-    report.overflow_px = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    report.phone_height = page.evaluate("document.documentElement.scrollHeight")
+    page.evaluate(script("two_frames.js"))  # the page adapts
+    report.overflow_px = page.evaluate(script("sideways_overflow.js"))
+    report.phone_height = page.evaluate(script("scroll_height.js"))
     if screenshots:
         shot = screenshots / f"{slug(path)}-{PHONE}.png"
         page.screenshot(path=shot)
@@ -427,7 +320,7 @@ def _finish(tab: Tab):
     report, tab.pending = tab.pending, None
     if report is None:
         return
-    found = tab.page.evaluate("() => window.__axeJob || null")
+    found = tab.page.evaluate(script("axe_result.js"))
     if found is not None:
         report.axe = {"light": found["light"], "dark": found["dark"]}
         report.code_contrast["dark"] = found["code"]

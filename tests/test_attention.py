@@ -53,6 +53,18 @@ def test_bad_shapes_are_named(keys, values, query, message):
             f(keys, values, query)
 
 
+def test_one_query_with_a_batch_of_keys_is_named():
+    with pytest.raises(ValueError, match=r"queries of shape \(3,\) and keys of shape \(2, 4, 3\)"):
+        softmax_attention(np.stack([KEYS, KEYS]), np.stack([VALUES, VALUES]), QUERY)
+
+
+def test_softmax_leaves_its_input_alone_and_keeps_float32():
+    z = np.array([[1.0, 2.0, 3.0]], dtype=np.float32)
+    p = softmax(z)
+    assert p.dtype == np.float32 and abs(float(p.sum()) - 1) < 1e-6
+    np.testing.assert_array_equal(z, [[1.0, 2.0, 3.0]])
+
+
 def test_batched_softmax_attention_keeps_float32():
     rng = np.random.default_rng(0)
     q, k, v = (rng.standard_normal((2, 5, 4)).astype(np.float32) for _ in range(3))

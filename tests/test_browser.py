@@ -17,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import nbformat
 import pytest
 
-from tests.browser_support import DESKTOP, PHONE, problems
-from tests.conftest import ROOT, SCREENSHOTS
+from tests.browser_support import DESKTOP, PHONE, problems, script
+from tests.support import ROOT
 
 PAGE_BUDGET = 1024 * 1024  # bytes transferred per page, compressed as a static host serves it
 
@@ -66,23 +66,6 @@ def test_cross_references_and_in_page_links_resolve(page_reports):
     assert not bad, "in-page links whose target is missing:\n" + "\n".join(bad)
 
 
-EQUATIONS = r"""async () => {
-  // A numbered equation with a label, referred to before and after it, as a page would write them.
-  const article = document.querySelector("article");
-  article.insertAdjacentHTML("beforeend",
-    '<p id="eq-test-before"><span class="arithmatex">\\(\\eqref{eq:test}\\)</span></p>' +
-    '<div class="arithmatex">\\[ \\begin{equation} a = b \\label{eq:test} \\end{equation} \\]</div>' +
-    '<p id="eq-test-after"><span class="arithmatex">\\(\\eqref{eq:test}\\)</span></p>');
-  MathJax.texReset();
-  await typesetInSlices();  // as the page typesets itself (javascripts/mathjax-config.js)
-  const refs = ["#eq-test-before", "#eq-test-after"].map(id => document.querySelector(id + " mjx-container"));
-  return refs.map(ref => ({
-    text: ref.querySelector("mjx-assistive-mml").textContent,
-    target: !!document.getElementById(decodeURIComponent((ref.querySelector("a") || {hash: "#"}).hash.slice(1)) || "-"),
-  }));
-}"""
-
-
 def test_equation_labels_and_references_work(reader, page_reports):
     """\\label and \\eqref (tags: "ams"): the reference shows the equation's number and links to it."""
     with_math = next((p for p, r in page_reports.items() if r.formulas), None)
@@ -90,21 +73,14 @@ def test_equation_labels_and_references_work(reader, page_reports):
         pytest.skip("no page has math yet")
     reader.page.goto(reader.base + with_math)
     reader.wait_for_math()
-    for ref in reader.page.evaluate(EQUATIONS):
+    for ref in reader.page.evaluate(script("equation_references.js")):
         assert re.fullmatch(r"\(\d+\)", ref["text"]), f"\\eqref shows {ref['text']!r}, not an equation number"
         assert ref["target"], "\\eqref does not link to its equation"
 
 
 def _nav_link(page, url):
     """The sidebar link to ``url`` (links are relative in the HTML; compare them resolved)."""
-    page.evaluate(
-        """url => {
-          document.querySelectorAll("[data-nav-target]").forEach(a => a.removeAttribute("data-nav-target"));
-          const link = [...document.querySelectorAll("nav.md-nav--primary a.md-nav__link")].find(a => a.href === url);
-          if (link) link.setAttribute("data-nav-target", "");
-        }""",
-        url,
-    )
+    page.evaluate(script("mark_nav_link.js"), url)
     return page.locator("[data-nav-target]").first
 
 
@@ -117,28 +93,23 @@ def test_math_is_typeset_after_instant_navigation(reader, page_reports):
     reader.errors.clear()
     page.goto(reader.base)
     reader.wait_for_math()
-    page.evaluate("window.__sameDocument = true")
+    page.evaluate(script("mark_same_document.js"))
     bad = []
     for path in with_math + [with_math[0]]:  # and back to the first: numbering and labels reset
         expected = page_reports[path]
         _nav_link(page, reader.base + path).click()
         page.wait_for_url(reader.base + path)
-        page.wait_for_function("title => document.title === title", arg=expected.title)
+        page.wait_for_function(script("title_is.js"), arg=expected.title)
         reader.wait_for_math()
         try:
-            page.wait_for_function(
-                "n => document.querySelectorAll('article mjx-container').length === n"
-                " && !document.querySelector('.arithmatex:not(:has(mjx-container))')",
-                arg=expected.formulas,
-                timeout=5_000,
-            )
+            page.wait_for_function(script("formulas_typeset.js"), arg=expected.formulas, timeout=5_000)
         except Exception:
-            found = page.evaluate("document.querySelectorAll('article mjx-container').length")
+            found = page.evaluate(script("formula_count.js"))
             bad.append(f"/{path}: {found} formulas typeset after navigating, {expected.formulas} on a full load")
-        if not page.evaluate("window.__sameDocument === true"):
+        if not page.evaluate(script("same_document.js")):
             bad.append(f"/{path}: the page was reloaded, not swapped by instant navigation")
-            page.evaluate("window.__sameDocument = true")
-        refs = page.evaluate("[...document.querySelectorAll('mjx-container')].filter(c => c.textContent.includes('???')).length")
+            page.evaluate(script("mark_same_document.js"))
+        refs = page.evaluate(script("unresolved_references.js"))
         if refs:
             bad.append(f"/{path}: {refs} unresolved equation references after navigating")
     assert not bad and not reader.errors, "\n".join(bad + reader.errors)
@@ -150,14 +121,11 @@ def _search(page, query):
     # The theme searches on keyup (and focus), as a reader types: end each entry with a key.
     field.fill("")
     field.press("End")
-    page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
+    page.wait_for_function(script("search_cleared.js"))
     field.fill(query)
     field.press("End")
-    page.wait_for_function(
-        "() => document.querySelector('.md-search-result__item')"
-        " || /no matching/i.test(document.querySelector('.md-search-result__meta')?.textContent || '')"
-    )
-    links = page.evaluate("[...document.querySelectorAll('.md-search-result__item a.md-search-result__link')].map(a => a.href)")
+    page.wait_for_function(script("search_done.js"))
+    links = page.evaluate(script("search_result_links.js"))
     return [urlunsplit(urlsplit(url)._replace(query="", fragment="")) for url in links]
 
 
@@ -269,16 +237,12 @@ def test_tabs_switch_together_across_pages(reader, built_site, page_reports):
     choice = labels.nth(labels.count() - 1)
     name = choice.inner_text().strip()
     choice.click()
-    chosen = page.evaluate(
-        "name => [...document.querySelectorAll('article .tabbed-labels label')].filter(l => l.innerText.trim() === name)"
-        ".every(l => document.getElementById(l.htmlFor).checked)", name)
+    chosen = page.evaluate(script("tab_selected.js"), name)
     assert chosen, f"/{pages[0]}: clicking the tab {name!r} does not select it"
     for other in pages[1:]:
         page.goto(reader.base + other)
-        names = page.evaluate(
-            "[...document.querySelectorAll('article .tabbed-labels label')]"
-            ".filter(l => document.getElementById(l.htmlFor).checked).map(l => l.innerText.trim())")
-        if name in page.evaluate("[...document.querySelectorAll('article .tabbed-labels label')].map(l => l.innerText.trim())"):
+        names = page.evaluate(script("selected_tabs.js"))
+        if name in page.evaluate(script("tab_names.js")):
             assert name in names, f"/{other}: opens on {names}, not on the {name!r} tab chosen on /{pages[0]}"
 
 
@@ -290,21 +254,18 @@ def test_collapsible_boxes_open_on_click(reader, built_site, page_reports):
     page.goto(reader.base + pages[0])
     closed = page.locator("article details:not([open]) > summary").first
     closed.click()
-    assert page.evaluate(
-        "() => { const d = [...document.querySelectorAll('article details')].find(d => d.open);"
-        " return !!d && [...d.children].filter(c => c.tagName !== 'SUMMARY').every(c => c.checkVisibility()) }"
-    ), f"/{pages[0]}: a collapsible box did not open on click"
+    assert page.evaluate(script("open_details_shown.js")), f"/{pages[0]}: a collapsible box did not open on click"
 
 
 def test_light_dark_toggle_switches_and_is_remembered(reader, page_reports):
     page = reader.page
     page.goto(reader.base)
     assert reader.set_scheme("slate") == "slate", "the toggle did not switch to the dark scheme"
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    background = page.evaluate(script("background_color.js"))
     page.reload()
-    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "the dark scheme is forgotten on reload"
+    assert page.evaluate(script("scheme.js")) == "slate", "the dark scheme is forgotten on reload"
     assert reader.set_scheme("default") == "default", "the toggle did not switch back to the light scheme"
-    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    assert page.evaluate(script("background_color.js")) != background
     bad = problems(page_reports, lambda r: [e for e in r.errors if "toggle" in e])
     assert not bad, "\n".join(bad)
 
@@ -328,13 +289,13 @@ def test_every_page_fits_a_phone_screen(page_reports):
     assert not bad, "pages that do not fit a phone:\n" + "\n".join(bad)
 
 
-def test_screenshots_of_every_page(page_reports):
+def test_screenshots_of_every_page(page_reports, screenshots):
     """The whole page at 1280 px (JPEG) and the first screen at 390 px (PNG), for a person to look at."""
     for path, r in page_reports.items():
         assert len(r.screenshots) == 2, f"/{path}: missing screenshots"
         for shot in r.screenshots:
             assert shot.stat().st_size > 1000, f"{shot} is empty"
-    print(f"screenshots at {DESKTOP} and {PHONE} px: {SCREENSHOTS}")
+    print(f"screenshots at {DESKTOP} and {PHONE} px: {screenshots}")
 
 
 def test_every_page_weighs_at_most_1_MB(page_reports):

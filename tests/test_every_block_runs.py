@@ -14,9 +14,8 @@ from collections import Counter
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import ReaderViewMarkdownIt
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
-from tests.conftest import ROOT
+from tests.reader_view import ROOT, ReaderViewMarkdownIt
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 CODE_BLOCK = re.compile(r'<div class="language-python highlight">.*?<code>(.*?)</code>', re.S)

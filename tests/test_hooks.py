@@ -1,16 +1,16 @@
-"""The build hooks that serve the reader: notebook cache key, unused notebook style, links in printed Markdown."""
+"""The build hooks: the build cache serves nothing stale, and the notebook page is light."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
+import json
 import subprocess
 import sys
-from types import SimpleNamespace
+from pathlib import Path
 
-from mkdocs.structure.files import File, Files
+import nbformat
 
-from tests.conftest import ROOT
+from tests.support import ROOT, build_env
 
 
 def load(name):
@@ -20,14 +20,13 @@ def load(name):
     return module
 
 
-def test_cache_key_follows_the_code_pages_and_notebooks_import(tmp_path, monkeypatch):
+def test_inputs_hash_follows_the_code_and_data_that_pages_import(tmp_path, monkeypatch):
     cache = load("build_cache")
     code = tmp_path / "snippets"
     (code / "data").mkdir(parents=True)
     (code / "attention.py").write_text("def softmax(x): ...\n")
     (code / "data" / "text.txt").write_text("It is a truth universally acknowledged")
     monkeypatch.setattr(cache, "ROOT", tmp_path)
-    monkeypatch.setattr(cache, "CODE", code)
     first = cache.inputs_hash()
     assert cache.inputs_hash() == first
     (code / "attention.py").write_text("def softmax(x, axis=-1): ...\n")
@@ -37,59 +36,143 @@ def test_cache_key_follows_the_code_pages_and_notebooks_import(tmp_path, monkeyp
     assert cache.inputs_hash() not in {first, second}
 
 
-def test_notebook_cache_folder_is_named_by_the_key_and_old_ones_go(tmp_path, monkeypatch):
+def test_cache_folders_are_named_by_their_key_and_old_ones_go(tmp_path, monkeypatch):
     cache = load("build_cache")
-    monkeypatch.setenv("BOOK_NOTEBOOK_CACHE", str(tmp_path))
-    (tmp_path / "nb-0123456789abcdef").mkdir()  # a folder of an older key
+    monkeypatch.setenv("BOOK_CACHE", str(tmp_path))
+    (tmp_path / "blocks-0123456789abcdef").mkdir()  # an older key
+    (tmp_path / "nb-HW3-0123456789abcdef").mkdir()  # another kind
     (tmp_path / "notes").mkdir()  # not ours
-    plugin = SimpleNamespace(config={"cache": True, "cache_dir": ".cache/mkdocs-jupyter"})
-    config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin})
-    cache.on_config(config)
-    cache.on_post_build(config)
-    assert plugin.config["cache_dir"] == str(tmp_path / f"nb-{cache.inputs_hash()}")
-    assert not (tmp_path / "nb-0123456789abcdef").exists()
-    assert (tmp_path / "notes").exists()
+    folder = cache._folder("blocks", "fedcba9876543210")
+    assert folder == tmp_path / "blocks-fedcba9876543210" and folder.is_dir()
+    assert not (tmp_path / "blocks-0123456789abcdef").exists()
+    assert (tmp_path / "nb-HW3-0123456789abcdef").exists() and (tmp_path / "notes").exists()
 
 
-PAGE = """# A page
+# -- a small book, built for real: what is cached, and what an edit changes ---------------------
 
-```python exec="on"
+CONFIG = """\
+site_name: small
+hooks: [hooks/build_cache.py]
+plugins:
+  - markdown-exec
+  - mkdocs-jupyter:
+      execute: false
+      allow_errors: false
+      include_source: true
+markdown_extensions: [pymdownx.superfences]
+"""
+
+PAGE = """\
+# A page
+
+```python exec="on" session="s"
 from pathlib import Path
-runs = Path(r"{runs}")
-runs.write_text(runs.read_text() + "x")
-print("ran")
+from tinybook.numbers import VALUE
+Path(r"{runs}").open("a").write("1")
+print(f"{label} {{VALUE}}")
+```
+
+```python exec="on" session="s"
+print(f"twice {{2 * VALUE}}")
 ```
 """
 
 
-def test_a_page_is_not_run_again_until_it_changes(tmp_path):
-    """Second build: served from the cache. A changed page runs again; a build that warned caches nothing."""
-    runs = tmp_path / "runs.txt"
-    runs.write_text("")
-    (tmp_path / "docs").mkdir()
-    page = tmp_path / "docs" / "index.md"
-    page.write_text(PAGE.format(runs=runs))
-    (tmp_path / "mkdocs.yml").write_text(
-        f"site_name: t\nhooks: [{ROOT / 'hooks' / 'build_cache.py'}]\nplugins: [markdown-exec]\n"
-        "markdown_extensions: [pymdownx.superfences]\n"
+def small_book(tmp_path: Path) -> Path:
+    book = tmp_path / "book"
+    (book / "hooks").mkdir(parents=True)
+    # the small book keeps its code in tinybook/, so the hook hashes that folder instead of snippets/
+    hook = (ROOT / "hooks" / "build_cache.py").read_text()
+    assert hook.count('(ROOT / "snippets")') == 1
+    (book / "hooks" / "build_cache.py").write_text(hook.replace('(ROOT / "snippets")', '(ROOT / "tinybook")'))
+    (book / "tinybook").mkdir()
+    (book / "tinybook" / "__init__.py").write_text("")
+    (book / "tinybook" / "numbers.py").write_text("VALUE = 1\n")
+    (book / "docs").mkdir()
+    (book / "docs" / "index.md").write_text(PAGE.format(runs=tmp_path / "runs.txt", label="value"))
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("from tinybook.numbers import VALUE\nprint(f'notebook {VALUE}')")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
-    env = {**os.environ, "BOOK_NOTEBOOK_CACHE": str(tmp_path / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    nbformat.write(notebook, book / "docs" / "nb.ipynb")
+    (book / "mkdocs.yml").write_text(CONFIG)
+    return book
 
-    def build():
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-            cwd=tmp_path, env=env, capture_output=True, text=True,
-        )
-        assert "ran" in (tmp_path / "site" / "index.html").read_text()
-        return result.returncode, len(runs.read_text())
 
-    assert build() == (0, 1)
-    assert build() == (0, 1)  # cached
-    page.write_text(PAGE.format(runs=runs) + "\nMore text.\n")
-    assert build() == (0, 2)  # changed: runs again
-    page.write_text(PAGE.format(runs=runs) + "\n[gone](gone.md)\n")
-    assert build() == (1, 3)  # warns (a link to no page), fails: not cached...
-    assert build() == (1, 4)  # ...so it runs, and warns, again
+def build(book: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, str, str]:
+    """Build ``book``; (the process, the page's text, the notebook page's text)."""
+    env = build_env(str(tmp_path / "cache"))
+    env["PYTHONPATH"] = str(book)  # the page and the notebook's kernel import the book's tinybook/
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=book, env=env, capture_output=True, text=True,
+    )
+    site = tmp_path / "site"
+    page = (site / "index.html").read_text() if (site / "index.html").is_file() else ""
+    notebook = (site / "nb" / "index.html").read_text() if (site / "nb" / "index.html").is_file() else ""
+    return result, page, notebook
+
+
+def runs(tmp_path: Path) -> int:
+    return len((tmp_path / "runs.txt").read_text()) if (tmp_path / "runs.txt").is_file() else 0
+
+
+def test_edits_to_code_page_or_notebook_change_the_built_pages_and_nothing_else_runs_again(tmp_path):
+    book = small_book(tmp_path)
+    result, page, notebook = build(book, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "value 1" in page and "twice 2" in page and "notebook 1" in notebook
+    assert runs(tmp_path) == 1
+
+    result, page, notebook = build(book, tmp_path)  # nothing changed: nothing runs
+    assert result.returncode == 0 and runs(tmp_path) == 1
+    assert "value 1" in page and "notebook 1" in notebook
+    assert "Kernel" not in result.stderr, "the notebook was executed again with nothing changed"
+
+    (book / "tinybook" / "numbers.py").write_text("VALUE = 5\n")  # an edit to the code pages import
+    result, page, notebook = build(book, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "value 5" in page and "twice 10" in page, "the page still shows the old output of the edited code"
+    assert "notebook 5" in notebook, "the notebook page still shows the old output of the edited code"
+
+    (book / "docs" / "index.md").write_text(PAGE.format(runs=tmp_path / "runs.txt", label="edited"))
+    result, page, notebook = build(book, tmp_path)  # an edit to the page
+    assert result.returncode == 0 and "edited 5" in page and "twice 10" in page
+    assert "notebook 5" in notebook
+
+    notebook_file = book / "docs" / "nb.ipynb"
+    nb = nbformat.read(notebook_file, as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace("notebook", "changed notebook")
+    nbformat.write(nb, notebook_file)
+    result, page, notebook = build(book, tmp_path)  # an edit to the notebook
+    assert result.returncode == 0 and "changed notebook 5" in notebook
+    downloaded = json.loads((tmp_path / "site" / "nb" / "nb.ipynb").read_text())
+    assert downloaded == json.loads(notebook_file.read_text()), "the download is not the notebook as written"
+
+
+def test_a_failing_block_names_its_page_and_is_not_cached(tmp_path):
+    book = small_book(tmp_path)
+    (book / "docs" / "nb.ipynb").unlink()
+    (book / "docs" / "index.md").write_text(
+        PAGE.format(runs=tmp_path / "runs.txt", label="value")
+        + '\n```python exec="on" session="s"\nassert VALUE == 2, "claim: VALUE is 2"\n```\n'
+    )
+    for attempt in (1, 2):
+        result, _, _ = build(book, tmp_path)
+        assert result.returncode != 0, "the build accepted a false claim"
+        assert "index.md" in result.stderr and "claim: VALUE is 2" in result.stderr
+        assert runs(tmp_path) == attempt, "the failing page was served from the cache"
+
+
+def test_a_failing_notebook_cell_stops_the_build_naming_the_notebook(tmp_path):
+    book = small_book(tmp_path)
+    notebook_file = book / "docs" / "nb.ipynb"
+    nb = nbformat.read(notebook_file, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('assert VALUE == 2, "claim: VALUE is 2"'))
+    nbformat.write(nb, notebook_file)
+    result, _, _ = build(book, tmp_path)
+    assert result.returncode != 0
+    assert "nb.ipynb" in result.stderr and "claim: VALUE is 2" in result.stderr
 
 
 def test_notebook_style_keeps_only_rules_that_can_match():
@@ -110,21 +193,3 @@ def test_notebook_style_keeps_only_rules_that_can_match():
         ".md-typeset__table .on{d:4}",
         ".on{content:'}'}",
     ]
-
-
-def test_links_in_printed_markdown_lead_to_pages(tmp_path, caplog):
-    links = load("generated_links")
-    config = {"use_directory_urls": True}
-    files = Files(
-        [File(path, str(tmp_path), str(tmp_path / "site"), True) for path in ("part2/a.md", "part2/b.md", "part3/c.md")]
-    )
-    page = SimpleNamespace(file=files.get_file_from_path("part2/a.md"))
-    html = (
-        '<p><a href="b.md">2(b)</a> <a href="../part3/c.md#why">3(c)</a> '
-        '<a href="https://example.org/x.md">paper</a> <a href="gone.md">gone</a></p>'
-    )
-    out = links.on_page_content(html, page, config, files)
-    assert '<a href="../b/">2(b)</a>' in out
-    assert '<a href="../../part3/c/#why">3(c)</a>' in out
-    assert 'href="https://example.org/x.md"' in out
-    assert "gone.md" in caplog.text

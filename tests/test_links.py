@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tests.conftest import READER_SUMMARY
 
 LINK_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "data"}
 NOT_LINKS = ("data:", "mailto:", "javascript:", "tel:", "blob:")
@@ -109,9 +108,9 @@ def check_links(site: Path):
     return broken, checked, dict(external), len(pages)
 
 
-def test_no_broken_internal_links_or_anchors(built_site):
+def test_no_broken_internal_links_or_anchors(built_site, reader_summary):
     broken, checked, external, pages = check_links(built_site)
-    READER_SUMMARY["links"] = {"internal": checked, "broken": len(broken), "external": external, "pages": pages}
+    reader_summary["links"] = {"internal": checked, "broken": len(broken), "external": external, "pages": pages}
     print(f"{checked} internal links checked in {pages} HTML files; {len(external)} external URLs (not fetched):")
     for url, where in sorted(external.items()):
         print(f"  {url}  ({', '.join(sorted(where)[:3])}{', ...' if len(where) > 3 else ''})")

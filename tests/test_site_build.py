@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from conftest import _IgnoreTags  # the root conftest reads mkdocs.yml the same way
-from tests.conftest import ROOT
+from tests.reader_view import mkdocs_config
 
 
 def _nav_pages(nav):
@@ -20,7 +17,7 @@ def _nav_pages(nav):
 
 
 def test_every_nav_page_is_built(built_site):
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    config = mkdocs_config()
     for page in _nav_pages(config["nav"]):
         stem = re.sub(r"(index)?\.(md|ipynb)$", "", page)
         assert (built_site / stem / "index.html").is_file(), f"{page} was not built"

@@ -1,0 +1,2 @@
+// The page's background colour, as computed: "rgb(...)".
+() => getComputedStyle(document.body).backgroundColor

@@ -1,0 +1,2 @@
+// The colour scheme the page shows: "default" (light) or "slate" (dark).
+() => document.body.dataset.mdColorScheme

@@ -1,0 +1,2 @@
+// The length of the whole page in CSS pixels.
+() => document.documentElement.scrollHeight

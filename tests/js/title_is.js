@@ -1,0 +1,2 @@
+// True if the page's title is title.
+title => document.title === title

@@ -1,0 +1,2 @@
+// Nothing: resolves after two animation frames, once the page has laid itself out again.
+() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))

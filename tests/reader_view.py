@@ -1,0 +1,156 @@
+"""The page as a reader sees it, so that pytest-markdown-docs runs every Python block a reader sees.
+
+Out of the box the plugin reads the raw Markdown, so it would run a
+``--8<--`` include line as Python and skip fences nested in admonitions,
+collapsible answers and content tabs. Here its Markdown parser is wrapped so
+that each page is first turned into what a reader sees:
+
+1. includes are expanded by pymdownx.snippets itself, configured as in
+   ``mkdocs.yml``, so the tests run exactly the code the site shows;
+2. fences nested in admonitions, ``???`` blocks and tabs are un-indented, so
+   the parser sees them as top-level fences (line count unchanged);
+3. blocks that share a markdown-exec ``session`` share one namespace, in
+   page order, exactly as the build runs them; a block that shows a section
+   of a ``snippets/`` module runs inside that module (its imports and
+   helpers in scope); other blocks run alone.
+
+``tests/test_every_block_runs.py`` checks the result against the built site:
+every Python block in every page's HTML is one of the blocks collected here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import markdown
+import yaml
+from markdown_it import MarkdownIt
+from pytest_markdown_docs._runners import DefaultRunner, _registered_runners
+
+ROOT = Path(__file__).resolve().parents[1]
+FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
+PYTHON_LANGS = {"py", "python", "python3"}
+INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["'](?P<path>snippets/[\w/]+\.py)(?::[\w-]+)?["']\s*$""")
+SESSION = re.compile(r"""\bsession=["']?(?P<name>[\w.-]+)""")
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads YAML without executing its ``!!python/...`` or ``!ENV`` tags."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict:
+    """``mkdocs.yml``, read without executing its tags."""
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+
+
+def snippets_config() -> dict:
+    config = mkdocs_config()
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            cfg = dict(ext["pymdownx.snippets"])
+            cfg["base_path"] = [str(ROOT / p) for p in cfg.get("base_path", ["."])]
+            return cfg
+    raise LookupError("mkdocs.yml does not configure pymdownx.snippets")
+
+
+def expand_includes(source: str) -> str:
+    """Expand ``--8<--`` includes exactly as the site build does."""
+    md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippets_config()})
+    return "\n".join(md.preprocessors["snippet"].run(source.split("\n")))
+
+
+def _is_python(info: str) -> bool:
+    info = info.strip()
+    if info.startswith("{"):
+        words = info.strip("{}").split()
+        return any(w in {"." + lang for lang in PYTHON_LANGS} for w in words)
+    return bool(info) and info.split()[0] in PYTHON_LANGS
+
+
+class SessionRunner(DefaultRunner):
+    """Runs the blocks of one markdown-exec session of one page in one namespace."""
+
+    def __init__(self):
+        self.namespaces: dict[str, dict] = {}
+
+    def runtest(self, test, args, *, asyncio_runner=None):
+        namespace = self.namespaces.setdefault(str(test.source_path), args)
+        super().runtest(test, namespace, asyncio_runner=asyncio_runner)
+
+
+class ModuleRunner(DefaultRunner):
+    """Runs a block shown from a module inside a copy of that module's namespace."""
+
+    def __init__(self, module: str):
+        self.module = module
+
+    def runtest(self, test, args, *, asyncio_runner=None):
+        namespace = {**args, **vars(importlib.import_module(self.module))}
+        super().runtest(test, namespace, asyncio_runner=asyncio_runner)
+
+
+def _add_runner(info: str, name: str) -> str:
+    info = info.rstrip()
+    if info.startswith("{"):
+        return info[:-1] + f" runner:{name}}}"
+    return info + f" runner:{name}"
+
+
+def _with_module_runners(lines: list[str]) -> list[str]:
+    """Give fences whose whole body is one include of a module a ModuleRunner."""
+    out = list(lines)
+    for i in range(len(lines) - 2):
+        m, inc = FENCE_OPEN.match(lines[i]), INCLUDE.match(lines[i + 1])
+        if m and inc and _is_python(m["info"]) and lines[i + 2].strip() == m["marker"]:
+            module = inc["path"][: -len(".py")].replace("/", ".")
+            name = f"module-{module}"
+            _registered_runners.setdefault(name, ModuleRunner(module))
+            out[i] = m["indent"] + m["marker"] + _add_runner(m["info"], name)
+    return out
+
+
+def _with_session_runner(info: str) -> str:
+    """Point a block with ``session="X"`` at the runner that keeps X's namespace."""
+    m = SESSION.search(info)
+    if not m:
+        return info
+    name = f"session-{m['name']}"
+    _registered_runners.setdefault(name, SessionRunner())
+    return _add_runner(info, name)
+
+
+def as_reader_sees(source: str) -> str:
+    """The page's Markdown with includes expanded and every fence at top level."""
+    lines = expand_includes("\n".join(_with_module_runners(source.split("\n")))).split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = FENCE_OPEN.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, marker, info = m["indent"], m["marker"], m["info"]
+        if _is_python(info):
+            info = _with_session_runner(info)
+        out.append(marker + info)
+        i += 1
+        closing = re.compile(r"^" + re.escape(indent) + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$")
+        while i < len(lines) and not closing.match(lines[i]):
+            line = lines[i]
+            out.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
+            i += 1
+        if i < len(lines):
+            out.append(marker)
+            i += 1
+    return "\n".join(out)
+
+
+class ReaderViewMarkdownIt(MarkdownIt):
+    def parse(self, src, env=None):
+        return super().parse(as_reader_sees(src), env)
