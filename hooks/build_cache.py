@@ -19,7 +19,9 @@ the earlier blocks of the session that were not run are run first, their
 output discarded, so the block sees the namespace it would have seen. A
 block that logs a warning (a failed block) is not stored, and the warning
 names the page; the rest of the page (Markdown, links, anchors, the table of
-contents) is rendered by MkDocs every time, as usual.
+contents) is rendered by MkDocs every time, as usual. The test suite's page
+tests run each block through the same formatter and store its HTML under the
+same key (tests/reader_view.py), so the build of a test run runs no page code.
 
 Notebooks. Each notebook is executed with nbclient in a background thread as
 soon as the build knows its files (the kernel runs on another core while the
@@ -78,13 +80,24 @@ def _folder(kind: str, key: str) -> Path:
 # -- page code --------------------------------------------------------------------------------
 
 
-class _WarningCounter(logging.Handler):
+class _Warnings(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record):
-        self.count += 1
+        self.messages.append(record.getMessage())
+
+
+def block_key(previous: str, language: str, source: str, options: dict) -> str:
+    """The key of a block: its language, source and options, after the key of the block before it."""
+    described = json.dumps([language, source, sorted((k, str(v)) for k, v in options.items())])
+    return hashlib.sha256((previous + "\0" + described).encode()).hexdigest()
+
+
+def blocks_folder() -> Path:
+    """Where the HTML of code blocks is kept, for the code as it is now."""
+    return _folder("blocks", inputs_hash())
 
 
 class CachedFormatter:
@@ -94,15 +107,14 @@ class CachedFormatter:
         self.formatter = formatter
         self.folder = folder
         self.page = "?"
-        self.sessions: dict[str, dict] = {}  # session -> {"key": chain hash, "pending": [blocks not yet run]}
+        self.sessions: dict[str, dict] = {}  # session -> {"key": last block's key, "pending": [blocks not run]}
         self.ran = self.reused = 0
 
     def __call__(self, source, language, css_class, options, md, **kwargs):
         block = (source, language, css_class, options, md, kwargs)
         session = options.get("session")
         state = self.sessions.setdefault(session, {"key": "", "pending": []}) if session else {"key": "", "pending": []}
-        described = json.dumps([language, source, sorted((k, str(v)) for k, v in options.items())])
-        state["key"] = hashlib.sha256((state["key"] + "\0" + described).encode()).hexdigest()
+        state["key"] = block_key(state["key"], language, source, options)
         entry = self.folder / f"{state['key'][:32]}.html"
         if entry.is_file():
             state["pending"].append(block)
@@ -111,25 +123,35 @@ class CachedFormatter:
         for earlier in state["pending"]:  # restore the namespace this block expects
             self._run(*earlier[:5], **earlier[5])
         state["pending"].clear()
-        counter = _WarningCounter()
-        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # markdown-exec logs under "mkdocs"
-        for logger in loggers:
-            logger.addHandler(counter)
-        try:
-            html = self._run(source, language, css_class, options, md, **kwargs)
-        finally:
-            for logger in loggers:
-                logger.removeHandler(counter)
-        if counter.count:
+        html, warnings = run_counting_warnings(self._run, source, language, css_class, options, md, **kwargs)
+        if warnings:
             log.warning("%s: a %s block failed (session %s); its traceback is above", self.page, language, session)
         else:
-            entry.with_suffix(".partial").write_text(html, encoding="utf-8")
-            entry.with_suffix(".partial").replace(entry)
+            store(entry, html)
         return html
 
     def _run(self, *args, **kwargs):
         self.ran += 1
         return self.formatter(*args, **kwargs)
+
+
+def run_counting_warnings(function, *args, **kwargs):
+    """``(function(*args, **kwargs), the warnings it logged)``; markdown-exec logs a failed block."""
+    warnings = _Warnings()
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # markdown-exec logs under "mkdocs"
+    for logger in loggers:
+        logger.addHandler(warnings)
+    try:
+        return function(*args, **kwargs), warnings.messages
+    finally:
+        for logger in loggers:
+            logger.removeHandler(warnings)
+
+
+def store(entry: Path, html: str):
+    partial = entry.with_suffix(".partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(entry)
 
 
 _STATE: dict = {}
@@ -140,7 +162,7 @@ def on_config(config):
     _STATE["inputs"] = inputs_hash()
     import markdown_exec
 
-    cached = CachedFormatter(markdown_exec.formatter, _folder("blocks", _STATE["inputs"]))
+    cached = CachedFormatter(markdown_exec.formatter, blocks_folder())
     fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
     for fence in fences:
         if fence.get("format") is markdown_exec.formatter:

@@ -12,24 +12,37 @@ alike, because the head has symmetries:
   ``B^-1`` applied to the positional rows of ``Km``, ``Qm``, ``Vm`` is the
   same head (:func:`change_position_basis`), and folding ``pos`` into those
   rows makes positions one-hot (:func:`one_hot_positions`);
+* every input row holds exactly one token one-hot and one position one-hot,
+  so adding a vector to every token row of ``Qm`` and subtracting it from
+  every (one-hot) position row changes no query, and the same holds for
+  ``Km`` and the keys (:func:`shift_token_rows`): the level of the token rows
+  alone, or of the position rows alone, means nothing;
 * ``V`` matters only through ``attention @ V``: a value no query attends to
   can be anything.
 
 So the comparison that means something is between the quantities the
-symmetries leave alone: ``Qm Km^T`` in one-hot position coordinates
-(:func:`score_form`), its rows taken relative to their best key
-(:func:`score_table`), the attention patterns and the outputs
-(:func:`head_summary`).
+symmetries leave alone: the queries, keys and values of actual inputs (one
+token at one position; up to the common change of basis ``A``, and for keys
+up to one shift of them all), the score of
+every kind of query against every kind of key with each row taken relative
+to its best key (:func:`score_table`), the attention patterns and the
+outputs. :func:`head_facts` measures them over every input of a task, with
+the training record of the learned head, for the written answers of 3(a)
+and 3(b) and for the notebook.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from snippets.hw3_tasks import CLS, VOCAB, all_sequences, decode, encode, get_task, verify_head
 from snippets.plotting import heatmap
-from snippets.sharpness import smallest_gap, wanted_keys
+from snippets.learned_heads import read_log
+from snippets.sharpness import query_gaps, required_gap, wanted_keys
 from snippets.transformer import NumpyTransformer, numpy_head
 
 
@@ -165,6 +178,38 @@ def change_position_basis(model, B) -> NumpyTransformer:
         return np.vstack([W[:d], B_inv @ W[d:]])
 
     return NumpyTransformer(moved(model.Km), moved(model.Qm), moved(model.Vm), model.pos @ B)
+
+
+def shift_token_rows(model, cq, ck=None) -> NumpyTransformer:
+    """Add ``cq`` to every token row of ``Qm`` and subtract it from every position row (``ck``: the same for ``Km``).
+
+    Every input row is one token one-hot and one position one-hot, so its
+    query gains ``cq`` from its token and loses it from its position: no
+    query, key, score or output changes. The positions are made one-hot
+    first (:func:`one_hot_positions`), so that each position is one row.
+
+    >>> from snippets.hand_design import select_by_position
+    >>> hand = select_by_position()
+    >>> moved = shift_token_rows(hand, [-12.0], [0.5])
+    >>> moved.Qm[:, 0].tolist(), moved.Km[:, 0].tolist()  # rows A, B, C, p0, p1, p2, p3
+    ([-12.0, -12.0, -12.0, 42.0, 42.0, 42.0, 42.0], [0.5, 0.5, 0.5, 0.5, -0.5, -0.5, -0.5])
+    >>> x = hand.inputs(np.eye(3)[[2, 0, 1]])  # C, A, B at positions 0, 1, 2
+    >>> bool((x @ moved.Qm == x @ hand.Qm).all() and (x @ moved.Km == x @ hand.Km).all())
+    True
+    """
+    model = one_hot_positions(model)
+    if model.pos is None:
+        raise ValueError("shift_token_rows needs a head with positions; got pos=None")
+    cq = np.asarray(cq, dtype=float)
+    ck = np.zeros(model.qk_dim) if ck is None else np.asarray(ck, dtype=float)
+    if cq.shape != (model.qk_dim,) or ck.shape != (model.qk_dim,):
+        raise ValueError(f"cq and ck must be query/key-sized vectors ({model.qk_dim},); got {cq.shape} and {ck.shape}")
+    d = model.input_dim
+
+    def moved(W, c):
+        return np.vstack([W[:d] + c, W[d:] - c])
+
+    return NumpyTransformer(moved(model.Km, ck), moved(model.Qm, cq), model.Vm, model.pos)
 # --8<-- [end:symmetries]
 
 
@@ -252,47 +297,213 @@ def plot_score_tables(hand, learned):
     return fig
 
 
-# --8<-- [start:head_summary]
-def head_summary(model, task="content") -> dict[str, float]:
-    """The numbers that do not depend on how a head is parametrised, over every input of ``task``.
+# --8<-- [start:head_facts]
+@dataclass(frozen=True)
+class HeadFacts:
+    """What the written answers say about one head, measured over every input of its task.
 
-    >>> from snippets.hand_design import select_by_content
-    >>> s = head_summary(select_by_content())
-    >>> s["inputs"], s["pass np.allclose"], round(s["smallest gap"], 6)
-    (1092, 1092, 30.0)
+    ``kinds`` are the kinds of input row: a token, or a token at a position
+    (``"A0"``, in the order of :func:`score_table`). ``queries``, ``keys`` and
+    ``values`` hold the query, key and value of each kind, which no symmetry
+    changes but the common change of basis ``A`` of queries and keys and a
+    shift of every key by one vector (:func:`shift_keys`).
+    ``table`` is the score table, each row relative to its best key;
+    ``kind_gaps`` the smallest logit gap of each kind of query over every
+    input. ``value_error[p]`` is the largest distance between the value of a
+    token at position ``p`` and the token itself (one entry without
+    positions). With positions, ``key_token_effect`` is the largest score
+    difference between two keys at the same position with different tokens,
+    and ``query_token_effect`` the largest change of a row of ``table`` when
+    only the query's token changes, as a fraction of the row's depth.
+    """
+
+    inputs: int
+    pass_allclose: int  # inputs passing np.allclose(out, target, rtol=1e-3)
+    argmax_right: int  # inputs on which every output row's largest entry is the target token
+    smallest_gap: float
+    largest_leak: float  # largest attention weight a query puts on unwanted keys
+    largest_error: float  # largest |out - target|
+    kinds: list[str]
+    queries: np.ndarray  # (kinds, qk_dim)
+    keys: np.ndarray  # (kinds, qk_dim)
+    values: np.ndarray  # (kinds, v_dim)
+    table: np.ndarray  # (kinds, kinds)
+    best_key_wanted: bool  # in every row of table, the best key is one the task wants
+    kind_gaps: np.ndarray  # (kinds,)
+    value_error: np.ndarray  # (positions,), or (1,) without positions
+    key_token_effect: float | None = None
+    query_token_effect: float | None = None
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """How the learned head's loss and smallest gap moved during training, from ``train_loop``'s log.
+
+    ``loss_drops[k]`` is the fraction by which the mean loss fell between
+    log lines ``k`` and ``k + 1``; ``gap_per_doubling`` is what the last
+    doubling of the steps added to the smallest gap, and ``steps_needed`` the
+    steps it would take to reach ``required_gap`` if every later doubling
+    added as much.
+    """
+
+    steps: np.ndarray
+    losses: np.ndarray
+    gaps: np.ndarray
+    loss_drops: np.ndarray
+    gap_per_doubling: float
+    required_gap: float
+    steps_needed: float
+
+
+class Facts(NamedTuple):
+    """:func:`head_facts` of a task: both heads, and the learned head's training."""
+
+    task: str
+    hand: HeadFacts
+    learned: HeadFacts
+    training: TrainingFacts
+
+
+def facts_of_head(model, task) -> HeadFacts:
+    """:class:`HeadFacts` of one head, over every input of ``task`` (``"content"`` or ``"position"``).
+
+    >>> from snippets.hand_design import select_by_position
+    >>> f = facts_of_head(select_by_position(), "position")
+    >>> f.inputs, f.pass_allclose, f.argmax_right, round(f.smallest_gap, 9), f.best_key_wanted, f.key_token_effect
+    (120, 120, 120, 30.0, True, 0.0)
     """
     task = get_task(task)
+    if task.name not in ("content", "position"):
+        raise ValueError(f"head facts compare the heads of the content and position tasks; got {task.name!r}")
     model = numpy_head(model)
     check = verify_head(model, task)
     leak = 0.0
     for tokens in all_sequences(task):
         _, weights = model.forward(encode(tokens, task), return_attention=True)
         leak = max(leak, float(np.where(wanted_keys(tokens, task), 0.0, weights).sum(axis=1).max()))
-    return {
-        "inputs": check.count,
-        "smallest gap": smallest_gap(model, task),
-        "largest weight on unwanted keys": leak,
-        "largest |out - target|": check.worst,
-        "pass np.allclose": check.count - len(check.failures),
-        "every argmax right": check.argmax_right,
-    }
-# --8<-- [end:head_summary]
+    table, kinds = score_table(model)
+    folded = one_hot_positions(model)
+    d = folded.input_dim
+    n_pos = 1 if folded.pos is None else len(folded.pos)
+    x = np.eye(d) if folded.pos is None else np.array([np.concatenate([t, p]) for p in np.eye(n_pos) for t in np.eye(d)])
+    values = x @ folded.Vm
+    best = [kinds[j] for j in table.argmax(axis=1)]  # the best key of each kind of query
+    best_key_wanted = all(b == k if task.name == "content" else b.endswith("0") for b, k in zip(best, kinds))
+    gaps, gap_kinds = query_gaps(model, task)
+    kind_gaps = np.array([gaps[gap_kinds == k].min() for k in kinds])
+    value_error = np.abs(values.reshape(n_pos, d, -1) - np.eye(d)).max(axis=(1, 2))
+    token_effects = {}
+    if folded.pos is not None:
+        by_position = table.reshape(n_pos, d, n_pos, d)  # query position, query token, key position, key token
+        token_effects["key_token_effect"] = float(np.ptp(by_position, axis=3).max())
+        depth = np.abs(by_position).max(axis=(1, 2, 3))  # the deepest entry of the rows at each query position
+        token_effects["query_token_effect"] = float((np.ptp(by_position, axis=1).max(axis=(1, 2)) / depth).max())
+    return HeadFacts(
+        inputs=check.count,
+        pass_allclose=check.count - len(check.failures),
+        argmax_right=check.argmax_right,
+        smallest_gap=float(gaps.min()),
+        largest_leak=leak,
+        largest_error=check.worst,
+        kinds=kinds,
+        queries=x @ folded.Qm,
+        keys=x @ folded.Km,
+        values=values,
+        table=table,
+        best_key_wanted=best_key_wanted,
+        kind_gaps=kind_gaps,
+        value_error=value_error,
+        **token_effects,
+    )
 
 
-def summary_table(hand, learned, task="content") -> str:
-    """:func:`head_summary` of both heads as a Markdown table.
+def training_facts(log, task) -> TrainingFacts:
+    """:class:`TrainingFacts` from the log lines of ``train_loop`` on ``task``.
+
+    >>> log = ["step   1000: mean loss 0.1, smallest gap 1.0 (1 s)", "step   2000: mean loss 0.08, smallest gap 1.5 (2 s)"]
+    >>> t = training_facts(log, "position")
+    >>> t.loss_drops.round(3).tolist(), t.gap_per_doubling, round(t.required_gap, 2)
+    ([0.2], 0.5, 19.52)
+    """
+    rows = read_log(log)
+    steps, losses, gaps = rows[:, 0], rows[:, 1], rows[:, 2]
+    half = np.flatnonzero(steps == steps[-1] / 2)
+    if not half.size:
+        raise ValueError(f"the log needs a line at half of its last step, {steps[-1] / 2:g}; got steps {steps.tolist()}")
+    per_doubling = float(gaps[-1] - gaps[half[0]])
+    needed = required_gap(get_task(task).lengths[-1])
+    doublings = (needed - gaps[-1]) / per_doubling if per_doubling > 0 else np.inf
+    return TrainingFacts(steps=steps, losses=losses, gaps=gaps, loss_drops=1 - losses[1:] / losses[:-1],
+                         gap_per_doubling=per_doubling, required_gap=needed,
+                         steps_needed=float(steps[-1] * 2.0 ** doublings))
+
+
+def head_facts(hand, learned, task) -> Facts:
+    """The facts behind the written answers of 3(a) and 3(b), for the pages and the notebook alike.
+
+    ``learned`` is the ``Training`` that ``learned_heads.learned_head(task)``
+    returns (the model, its losses and its log).
+    """
+    return Facts(get_task(task).name, facts_of_head(hand, task), facts_of_head(learned.model, task),
+                 training_facts(learned.log, task))
+# --8<-- [end:head_facts]
+
+
+def _number(v, fmt: str) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    return fmt.format(v) if np.ndim(v) == 0 else ", ".join(fmt.format(e) for e in v)
+
+
+def facts_table(facts: Facts) -> str:
+    """Both heads' :class:`HeadFacts` as a Markdown table, one row per fact.
 
     >>> from snippets.hand_design import select_by_content
-    >>> print(summary_table(select_by_content(), select_by_content(gap=3.0)).splitlines()[2])
+    >>> f = facts_of_head(select_by_content(), "content")
+    >>> print(facts_table(Facts("content", f, f, None)).splitlines()[2])
     | inputs checked (every sequence of the task) | 1092 | 1092 |
     """
     rows = [("inputs checked (every sequence of the task)", "inputs", "{:d}"),
-            ("smallest logit gap, wanted vs unwanted key", "smallest gap", "{:.3g}"),
-            ("largest attention weight on unwanted keys", "largest weight on unwanted keys", "{:.2g}"),
-            ("largest \\|out - target\\|", "largest |out - target|", "{:.2g}"),
-            ("inputs passing `np.allclose(out, target, rtol=1e-3)`", "pass np.allclose", "{:d}"),
-            ("inputs with every row's argmax right", "every argmax right", "{:d}")]
-    h, l = head_summary(hand, task), head_summary(learned, task)
+            ("inputs passing `np.allclose(out, target, rtol=1e-3)`", "pass_allclose", "{:d}"),
+            ("inputs with every row's argmax right", "argmax_right", "{:d}"),
+            ("smallest logit gap, wanted vs unwanted key", "smallest_gap", "{:.3g}"),
+            ("largest attention weight on unwanted keys", "largest_leak", "{:.2g}"),
+            (r"largest \|out - target\|", "largest_error", "{:.2g}"),
+            ("every row of the score table: best key wanted", "best_key_wanted", "")]
+    if facts.task == "content":
+        rows.append(("largest distance of a token's value from the token", "value_error", "{:.3f}"))
+    else:
+        rows += [("largest distance of a value from its token, at positions 0, 1, 2, 3", "value_error", "{:.3f}"),
+                 ("largest score difference between keys that differ only in token", "key_token_effect", "{:.3f}"),
+                 ("largest change of a query's scores when only its token changes", "query_token_effect", "{:.1%}")]
     lines = ["| over every input | hand-designed | learned |", "|---|---:|---:|"]
-    lines += [f"| {label} | {fmt.format(h[key])} | {fmt.format(l[key])} |" for label, key, fmt in rows]
+    for label, key, fmt in rows:
+        h, l = getattr(facts.hand, key), getattr(facts.learned, key)
+        lines.append(f"| {label} | {_number(h, fmt)} | {_number(l, fmt)} |")
+    return "\n".join(lines)
+
+
+def kinds_table(facts: Facts) -> str:
+    """Query, key, value and smallest gap of each kind of input row, for both heads, as a Markdown table."""
+    def vector(v):
+        return f"{v[0]:.3g}" if len(v) == 1 else "(" + ", ".join(f"{e:.2f}" for e in v) + ")"
+
+    lines = ["| input | query (hand / learned) | key (hand / learned) | value, learned | smallest gap (hand / learned) |",
+             "|---|---:|---:|---|---:|"]
+    h, l = facts.hand, facts.learned
+    for k, kind in enumerate(h.kinds):
+        lines.append(f"| {kind} | {vector(h.queries[k])} / {vector(l.queries[k])} | "
+                     f"{vector(h.keys[k])} / {vector(l.keys[k])} | {vector(l.values[k])} | "
+                     f"{h.kind_gaps[k]:.3g} / {l.kind_gaps[k]:.3g} |")
+    return "\n".join(lines)
+
+
+def training_table(training: TrainingFacts) -> str:
+    """The learned head's training log as a Markdown table: loss, its drop, the smallest gap and its gain."""
+    lines = ["| step | mean loss of the last 1,000 steps | fall from the line above | smallest gap | gain |",
+             "|---:|---:|---:|---:|---:|"]
+    for k, (step, loss, gap) in enumerate(zip(training.steps, training.losses, training.gaps)):
+        drop = f"{training.loss_drops[k - 1]:.0%}" if k else ""
+        gain = f"{gap - training.gaps[k - 1]:+.3f}" if k else ""
+        lines.append(f"| {step:,.0f} | {loss:.4g} | {drop} | {gap:.3f} | {gain} |")
     return "\n".join(lines)

@@ -8,13 +8,17 @@ sequence per step. Part of every task's inputs is held out of training, so
 
 from __future__ import annotations
 
+import re
 import time
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
 from snippets.hw3_tasks import all_sequences, encode, get_task, target, verify_head
+from snippets.memo import computed_once
+from snippets.sharpness import smallest_gap
 from snippets.transformer import PytorchTransformer, numpy_head
 
 # --8<-- [start:sizes]
@@ -55,7 +59,9 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
     training sequence per step (a length uniform over the task's lengths,
     then a sequence of that length from the training split). ``losses`` has
     one entry per step; every ``log_every`` steps ``log`` gets a line with
-    the mean loss since the last one. The same ``seed`` gives the same model.
+    the mean loss since the last one and the head's smallest logit gap over
+    every input of the task (:func:`~snippets.sharpness.smallest_gap`). The
+    same ``seed`` gives the same model.
 
     >>> model, losses = train_loop("content", steps=200, log=None)
     >>> len(losses), bool(losses[-50:].mean() < losses[:50].mean())
@@ -89,12 +95,30 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
             optimizer.step()
             losses[step] = loss.item()
             if log and (step + 1) % log_every == 0:
-                log(f"step {step + 1:>6}: mean loss {losses[step + 1 - log_every: step + 1].mean():.5f} "
-                    f"({time.perf_counter() - start:.1f} s)")
+                log(f"step {step + 1:>6}: mean loss {losses[step + 1 - log_every: step + 1].mean():.4g}, "
+                    f"smallest gap {smallest_gap(numpy_head(model), task):.3f} ({time.perf_counter() - start:.1f} s)")
     finally:
         torch.set_num_threads(threads)
     return model, losses
 # --8<-- [end:train_loop]
+
+
+LOG_LINE = re.compile(r"step\s+(\d+): mean loss ([\d.e+-]+), smallest gap ([\d.e+-]+)")
+
+
+def read_log(lines) -> np.ndarray:
+    """``train_loop``'s log lines read back as rows ``(step, mean loss, smallest gap)``.
+
+    >>> read_log(["step   1000: mean loss 0.1621, smallest gap 0.074 (0.6 s)"]).tolist()
+    [[1000.0, 0.1621, 0.074]]
+    """
+    rows = []
+    for line in lines:
+        match = LOG_LINE.match(line)
+        if match is None:
+            raise ValueError(f"not a line of train_loop's log: {line!r}")
+        rows.append([float(g) for g in match.groups()])
+    return np.array(rows)
 
 
 # --8<-- [start:accuracy]
@@ -133,3 +157,23 @@ def plot_losses(losses: dict, block: int = 50):
     ax.legend()
     return fig
 # --8<-- [end:plot_losses]
+
+
+class Training(NamedTuple):
+    """A trained head with its loss curve and its log lines."""
+
+    model: PytorchTransformer
+    losses: np.ndarray
+    log: list[str]
+
+
+@computed_once
+def learned_head(task, seed: int = 0) -> Training:
+    """The head the book shows for ``task``: ``train_loop(task, seed=seed)``, trained once and shared.
+
+    The pages, the notebook and the tests all ask for it; the first asker
+    trains it, the others load the result (:mod:`snippets.memo`).
+    """
+    log: list[str] = []
+    model, losses = train_loop(task, seed=seed, log=log.append)
+    return Training(model, losses, log)

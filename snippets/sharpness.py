@@ -15,13 +15,14 @@ six keys.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from snippets.hand_design import HAND_DESIGNED, LOGIT_GAP
-from snippets.hw3_tasks import all_sequences, encode, get_task, verify_head
+from snippets.hw3_tasks import CLS, all_sequences, encode, get_task, verify_head
 
 ATOL = 1e-8  # np.allclose's default absolute tolerance, which the course kept
 
@@ -86,18 +87,35 @@ def smallest_gap(model, task="content", sequences=None) -> float:
     >>> round(smallest_gap(select_by_content(), "content"), 9)
     30.0
     """
-    task = get_task(task)
-    sequences = all_sequences(task) if sequences is None else list(sequences)
-    gaps = []
-    for tokens in sequences:
-        scores, wanted = model.scores(encode(tokens, task)), wanted_keys(tokens, task)
-        low = np.where(wanted, scores, np.inf).min(axis=1)
-        high = np.where(wanted, -np.inf, scores).max(axis=1)
-        gaps.append((low - high)[~wanted.all(axis=1)])
-    gaps = np.concatenate(gaps)
-    if not gaps.size:
-        raise ValueError(f"no query in {sequences} has both wanted and unwanted keys")
+    gaps, _ = query_gaps(model, task, sequences)
     return float(gaps.min())
+
+
+def query_gaps(model, task="content", sequences=None) -> tuple[np.ndarray, np.ndarray]:
+    """The gap of every query that has both wanted and unwanted keys, over every input: ``(gaps, kinds)``.
+
+    A query's kind is its token and, with positions, its position: ``"A"``,
+    or ``"A2"`` for A at position 2 (``"CLS"`` for the CLS token).
+
+    >>> from snippets.hand_design import select_by_position
+    >>> gaps, kinds = query_gaps(select_by_position(gap=7.0), "position", ["AB"])
+    >>> gaps.tolist(), kinds.tolist()
+    ([7.0, 7.0], ['A0', 'B1'])
+    """
+    task = get_task(task)
+    sequences = tuple(all_sequences(task) if sequences is None else sequences)
+    gaps, kinds = [], []
+    for X, wanted, kind in _inputs_by_length(task.name, sequences):
+        scores = model.scores(X)  # (batch, n, n)
+        low = np.where(wanted, scores, np.inf).min(axis=-1)
+        high = np.where(wanted, -np.inf, scores).max(axis=-1)
+        mixed = ~wanted.all(axis=-1)  # a query that wants every key has no gap
+        gaps.append((low - high)[mixed])
+        kinds.append(kind[mixed])
+    gaps, kinds = np.concatenate(gaps), np.concatenate(kinds)
+    if not gaps.size:
+        raise ValueError(f"no query in {list(sequences)} has both wanted and unwanted keys")
+    return gaps, kinds
 # --8<-- [end:smallest_gap]
 
 
@@ -144,3 +162,17 @@ def plot_sharpness(tasks=("content", "position"), gaps=np.arange(2.0, 36.0, 1.0)
     ax.grid(alpha=0.3)
     return fig
 # --8<-- [end:plot_sharpness]
+
+
+@functools.lru_cache(maxsize=None)
+def _inputs_by_length(name: str, sequences: tuple[str, ...]):
+    """``sequences`` grouped by length: (stacked inputs, wanted keys, kind of each query) per length, built once."""
+    task = get_task(name)
+    groups = []
+    for n in sorted({len(s) for s in sequences}):
+        same = [s for s in sequences if len(s) == n]
+        kinds = [[CLS] * task.with_cls + [t + (str(i) if name == "position" else "") for i, t in enumerate(s)]
+                 for s in same]
+        groups.append((np.stack([encode(s, task) for s in same]), np.stack([wanted_keys(s, task) for s in same]),
+                       np.array(kinds)))
+    return groups

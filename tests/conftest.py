@@ -28,16 +28,47 @@ def pytest_configure(config):
     config.stash[RUN] = {"cache": cache, "summary": {}, "sites": []}
 
 
-def pytest_collection_modifyitems(session, config, items):
-    """Run the tests that read the built site last, and start building it now."""
-    reads_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
-    if not reads_site or config.option.collectonly:
-        return
-    others = [item for item in items if "built_site" not in getattr(item, "fixturenames", ())]
-    items[:] = others + reads_site
-    from tests.browser_support import free_port
+def _is_page_code(item) -> bool:
+    return item.path.suffix == ".md"
 
-    config.stash[RUN]["build"] = BackgroundBuild(Path(tempfile.mkdtemp(prefix="site-")), free_port())
+
+def pytest_collection_modifyitems(session, config, items):
+    """Page code first, then the other tests while the site builds, then the tests that read the site.
+
+    The page tests run every code block of every page and leave each block's output in the build
+    cache; the build, started as soon as they are done, uses those outputs instead of running the
+    blocks again, and runs on one core while the other tests run on the other."""
+    reads_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
+    page_code = [item for item in items if _is_page_code(item) and item not in reads_site]
+    others = [item for item in items if item not in reads_site and item not in page_code]
+    items[:] = page_code + others + reads_site
+    run = config.stash[RUN]
+    run["page_tests"] = len(page_code)
+    run["page_failures"] = 0
+    if reads_site and not config.option.collectonly:
+        run["build_before"] = items[len(page_code)].nodeid
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and _is_page_code(item):
+        item.config.stash[RUN]["page_failures"] += 1
+    return report
+
+
+def pytest_runtest_setup(item):
+    run = item.config.stash[RUN]
+    if run.get("build_before") == item.nodeid:
+        _start_build(run)
+
+
+def _start_build(run: dict) -> BackgroundBuild:
+    if "build" not in run:
+        from tests.browser_support import free_port
+
+        run["build"] = BackgroundBuild(Path(tempfile.mkdtemp(prefix="site-")), free_port())
+    return run["build"]
 
 
 def pytest_unconfigure(config):
@@ -57,14 +88,26 @@ def reader_summary(pytestconfig) -> dict:
 
 
 @pytest.fixture(scope="session")
+def build_output(pytestconfig, built_site) -> str:
+    """What the test run's ``mkdocs build --strict`` printed."""
+    return pytestconfig.stash[RUN]["build_output"]
+
+
+@pytest.fixture(scope="session")
+def page_code_ran_first(pytestconfig) -> bool:
+    """True when this run ran every page's code, without a failure, before building the site."""
+    run = pytestconfig.stash[RUN]
+    return run["page_tests"] > 0 and run["page_failures"] == 0
+
+
+@pytest.fixture(scope="session")
 def built_site(pytestconfig, reader_summary) -> Path:
     """The whole site, built strictly (notebook executed, hand-designed heads verified)."""
-    from tests.browser_support import free_port
-
     run = pytestconfig.stash[RUN]
-    build = run.pop("build", None) or BackgroundBuild(Path(tempfile.mkdtemp(prefix="site-")), free_port())
+    build = _start_build(run)
     run["sites"].append(build.site_dir)
     code, output, seconds = build.wait()
+    run["build_output"] = output
     if code != 0:
         pytest.fail(f"mkdocs build --strict failed ({seconds:.1f} s):\n{output}", pytrace=False)
     reader_summary["build_seconds"] = seconds

@@ -9,10 +9,11 @@ that each page is first turned into what a reader sees:
    ``mkdocs.yml``, so the tests run exactly the code the site shows;
 2. fences nested in admonitions, ``???`` blocks and tabs are un-indented, so
    the parser sees them as top-level fences (line count unchanged);
-3. blocks that share a markdown-exec ``session`` share one namespace, in
-   page order, exactly as the build runs them; a block that shows a section
-   of a ``snippets/`` module runs inside that module (its imports and
-   helpers in scope); other blocks run alone.
+3. a block the build executes (``exec="on"``) runs as the build runs it,
+   through markdown-exec, blocks of one ``session`` in one namespace, and its
+   output is kept for the build of the same test run (``ExecRunner``); a
+   block that shows a section of a ``snippets/`` module runs inside that
+   module (its imports and helpers in scope); other blocks run alone.
 
 ``tests/test_every_block_runs.py`` checks the result against the built site:
 every Python block in every page's HTML is one of the blocks collected here.
@@ -20,7 +21,10 @@ every Python block in every page's HTML is one of the blocks collected here.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -33,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 PYTHON_LANGS = {"py", "python", "python3"}
 INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+["'](?P<path>snippets/[\w/]+\.py)(?::[\w-]+)?["']\s*$""")
-SESSION = re.compile(r"""\bsession=["']?(?P<name>[\w.-]+)""")
+ATTRIBUTE = re.compile(r"""\b(?P<key>[\w-]+)=(?:"(?P<value>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s}]+))""")
 
 
 class _IgnoreTags(yaml.SafeLoader):
@@ -72,15 +76,55 @@ def _is_python(info: str) -> bool:
     return bool(info) and info.split()[0] in PYTHON_LANGS
 
 
-class SessionRunner(DefaultRunner):
-    """Runs the blocks of one markdown-exec session of one page in one namespace."""
+class ExecRunner(DefaultRunner):
+    """Runs a block the build executes exactly as the build does, and keeps its output for the build.
 
-    def __init__(self):
-        self.namespaces: dict[str, dict] = {}
+    The block goes through ``markdown_exec.formatter`` with the options
+    markdown-exec's ``validator`` reads from the fence, so blocks of one
+    ``session`` share markdown-exec's namespace, in page order, as in the build.
+    A block that fails fails its test with markdown-exec's report (the code
+    and the traceback, ending with the assert message that names the claim).
+    A block that passes leaves its HTML in the build cache under the key the
+    build computes (hooks/build_cache.py): the site build of the same test run
+    shows that output instead of running the block again.
+    """
+
+    session_keys: dict[str, str] = {}  # session -> key of its last block in this run
+
+    def __init__(self, attributes: dict[str, str]):
+        self.attributes = attributes
 
     def runtest(self, test, args, *, asyncio_runner=None):
-        namespace = self.namespaces.setdefault(str(test.source_path), args)
-        super().runtest(test, namespace, asyncio_runner=asyncio_runner)
+        import markdown_exec
+
+        hook, md, folder = _the_build()
+        options: dict = {}
+        markdown_exec.validator("python", dict(self.attributes), options, {}, md)
+        # as SuperFences passes it: without the plugin's padding (blank lines that keep line numbers) or last newline
+        source = test.source.lstrip("\n").removesuffix("\n")
+        html, failures = hook.run_counting_warnings(markdown_exec.formatter, source, "python", "python", options, md)
+        session = options["session"]
+        key = hook.block_key(self.session_keys.get(session, "") if session else "", "python", source, options)
+        if session:
+            self.session_keys[session] = key
+        if failures:
+            raise AssertionError("\n".join(failures))
+        hook.store(folder / f"{key[:32]}.html", html)
+
+
+@functools.cache
+def _the_build():
+    """(the build cache hook, a Markdown converter set up like the site's, the block cache folder)."""
+    import markdown_exec
+    from mkdocs.config import load_config
+
+    spec = importlib.util.spec_from_file_location("build_cache", ROOT / "hooks" / "build_cache.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    markdown_exec.markdown_config.save(config.markdown_extensions, config.mdx_configs)  # as the plugin does
+    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    return hook, md, hook.blocks_folder()
 
 
 class ModuleRunner(DefaultRunner):
@@ -114,13 +158,13 @@ def _with_module_runners(lines: list[str]) -> list[str]:
     return out
 
 
-def _with_session_runner(info: str) -> str:
-    """Point a block with ``session="X"`` at the runner that keeps X's namespace."""
-    m = SESSION.search(info)
-    if not m:
+def _with_exec_runner(info: str) -> str:
+    """Point a block the build executes (``exec="on"``) at a runner that executes it as the build does."""
+    attributes = {m["key"]: next(v for v in m.groups()[1:] if v is not None) for m in ATTRIBUTE.finditer(info)}
+    if attributes.get("exec", "").lower() in {"", "no", "off", "false", "0"}:
         return info
-    name = f"session-{m['name']}"
-    _registered_runners.setdefault(name, SessionRunner())
+    name = "exec-" + hashlib.sha256(repr(sorted(attributes.items())).encode()).hexdigest()[:12]
+    _registered_runners.setdefault(name, ExecRunner(attributes))
     return _add_runner(info, name)
 
 
@@ -137,7 +181,7 @@ def as_reader_sees(source: str) -> str:
             continue
         indent, marker, info = m["indent"], m["marker"], m["info"]
         if _is_python(info):
-            info = _with_session_runner(info)
+            info = _with_exec_runner(info)
         out.append(marker + info)
         i += 1
         closing = re.compile(r"^" + re.escape(indent) + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$")

@@ -9,8 +9,9 @@ import pytest
 
 from snippets.attention import softmax
 from snippets.hand_design import LOGIT_GAP, select_by_content, select_by_position
-from snippets.hw3_tasks import TASKS, verify_head
-from snippets.sharpness import ATOL, leak_bound, plot_sharpness, required_gap, smallest_gap, wanted_keys, worst_error_vs_gap
+from snippets.hw3_tasks import TASKS, encode, verify_head
+from snippets.sharpness import (ATOL, leak_bound, plot_sharpness, query_gaps, required_gap, smallest_gap, wanted_keys,
+                                worst_error_vs_gap)
 
 
 @pytest.mark.parametrize("n", [2, 4, 6])
@@ -54,6 +55,23 @@ def test_wanted_keys_and_smallest_gap():
     assert smallest_gap(select_by_position(gap=7.0), "position") == pytest.approx(7.0)
     with pytest.raises(ValueError, match="no query"):
         smallest_gap(select_by_content(), "content", ["A", "BB"])
+
+
+def test_query_gaps_name_each_query_and_agree_with_a_loop():
+    head = select_by_content(gap=5.0)
+    gaps, kinds = query_gaps(head, "content", ["AB", "ABA", "CCC"])  # CCC: every key wanted, no gap
+    assert kinds.tolist() == ["A", "B", "A", "B", "A"]
+    np.testing.assert_allclose(gaps, 5.0)
+    _, kinds = query_gaps(select_by_position(), "position", ["ABC"])
+    assert kinds.tolist() == ["A0", "B1", "C2"]
+    rng = np.random.default_rng(0)
+    soft = select_by_content(gap=4.0)
+    soft.Km = soft.Km + 0.3 * rng.normal(size=(3, 3))
+    expected = []
+    for tokens in ("AB", "BCA", "CCAB"):
+        s, w = soft.scores(encode(tokens)), wanted_keys(tokens)
+        expected += [min(s[i][w[i]]) - max(s[i][~w[i]]) for i in range(len(tokens)) if not w[i].all()]
+    np.testing.assert_allclose(query_gaps(soft, "content", ["AB", "BCA", "CCAB"])[0], expected)
 
 
 def test_the_plot_is_on_a_log_scale_with_the_tolerance():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.reader_view import mkdocs_config
 
 
@@ -30,3 +32,12 @@ def test_math_renderer_is_served_by_the_site(built_site):
         text = html.read_text()
         assert "cdnjs" not in text and "cdn.jsdelivr" not in text, f"{html} loads a script from a CDN"
         assert "fonts.googleapis" not in text, f"{html} loads web fonts"
+
+
+def test_page_code_runs_once_per_test_run(build_output, page_code_ran_first):
+    """The page tests ran every block; the build of the same run showed their output, running none again."""
+    ran, reused = map(int, re.search(r"page code: (\d+) blocks run, (\d+) reused", build_output).groups())
+    if not page_code_ran_first:
+        pytest.skip(f"the page tests did not all run and pass first: the build ran {ran} blocks itself")
+    assert ran == 0 and reused > 0, f"the build ran {ran} code blocks the page tests had already run"
+    print(f"the build ran no page code: {reused} blocks' outputs came from the page tests")
