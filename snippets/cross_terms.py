@@ -110,20 +110,28 @@ def rms(values) -> float:
 def term_sizes(X, P) -> dict[str, float]:
     """Typical size (RMS) of each kind of term, and of ``|x||p|`` for scale.
 
-    Content and position terms are measured off the diagonal (``i != j``),
-    since ``x_i . x_i = |x_i|^2`` is a self-match, not a comparison.
+    ``self x_i.x_i`` is a word's match with itself, ``|x_i|^2``: the signal
+    a content score carries. ``content x_i.x_j`` (``i != j``) is the match
+    between different words: the noise that signal must stand out from.
+    The position term is measured off the diagonal too, as it is
+    (``position p_i.p_j``) and after removing each row's mean over
+    ``j != i`` (``position, row mean removed``): softmax ignores a constant
+    added to a row, so only that remainder can move attention.
 
     >>> sizes = term_sizes(np.eye(2), np.eye(2)[::-1])
-    >>> sizes["cross x.p"], sizes["content x_i.x_j"]
-    (0.7071067811865476, 0.0)
+    >>> sizes["cross x.p"], sizes["content x_i.x_j"], sizes["self x_i.x_i"]
+    (0.7071067811865476, 0.0, 1.0)
     """
     t = score_terms(X, P)
     off = ~np.eye(len(t.content), dtype=bool)
     norms = np.outer(np.linalg.norm(X, axis=1), np.linalg.norm(P, axis=1))
+    position = np.where(off, t.position, np.nan)
     return {
+        "self x_i.x_i": rms(np.diag(t.content)),
         "content x_i.x_j": rms(t.content[off]),
         "cross x.p": rms(t.content_position),
         "position p_i.p_j": rms(t.position[off]),
+        "position, row mean removed": rms((position - np.nanmean(position, axis=1, keepdims=True))[off]),
         "|x||p|": float(norms.mean()),
     }
 # --8<-- [end:sizes]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import inspect
 import os
 import pickle
 import shutil
@@ -79,9 +80,13 @@ def computed_once(fn):
     """``fn``, with each result computed once per argument list and kept on disk (see the module)."""
     memory: dict = {}
 
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        call = hashlib.sha256(pickle.dumps((fn.__module__, fn.__qualname__, args, sorted(kwargs.items())))).hexdigest()
+        bound = signature.bind(*args, **kwargs)  # f(x, n=3) and f(x, 3) are one call
+        bound.apply_defaults()
+        call = hashlib.sha256(pickle.dumps((fn.__module__, fn.__qualname__, sorted(bound.arguments.items())))).hexdigest()
         if call not in memory:
             memory[call] = _load_or_compute(f"{fn.__name__}-{call[:16]}", lambda: fn(*args, **kwargs))
         return pickle.loads(memory[call])  # a fresh copy each time: a caller cannot change another's result

@@ -21,7 +21,7 @@ def _matrix(name: str, a) -> np.ndarray:
 
 # --8<-- [start:sinusoidal_encoding]
 def sinusoidal_frequencies(d: int, base: float = 10000.0) -> np.ndarray:
-    """The ``d/2`` angular frequencies ``w_k = base**(-2k/d)``, fastest first.
+    """The ``d/2`` angular frequencies ``w_l = base**(-2l/d)``, ``l = 0 .. d/2 - 1``, fastest first.
 
     >>> sinusoidal_frequencies(4)
     array([1.  , 0.01])
@@ -34,9 +34,11 @@ def sinusoidal_frequencies(d: int, base: float = 10000.0) -> np.ndarray:
 def sinusoidal_encoding(n_positions: int, d: int, base: float = 10000.0) -> np.ndarray:
     """Vaswani et al.'s positional encoding, shape ``(n_positions, d)``.
 
-    ``P[i, 2k] = sin(i * w_k)`` and ``P[i, 2k+1] = cos(i * w_k)`` with
-    ``w_k = base**(-2k/d)``: each pair of columns is a clock hand turning
-    at its own speed as the position ``i`` advances.
+    ``P[i, 2l] = sin(i * w_l)`` and ``P[i, 2l+1] = cos(i * w_l)`` with
+    ``w_l = base**(-2l/d)`` for the frequency index ``l = 0 .. d/2 - 1``:
+    each pair of columns is a clock hand turning at its own speed as the
+    position ``i`` advances (an offset of ``k`` positions turns hand ``l``
+    by ``k * w_l``).
 
     >>> sinusoidal_encoding(2, 4).round(3)
     array([[0.   , 1.   , 0.   , 1.   ],
@@ -124,7 +126,7 @@ def pooled_gap(sentence_1: str, sentence_2: str, embeddings, weights, positions:
     """How far apart a classifier's view of two sentences is, per weight setting.
 
     For each ``(W_q, W_k, W_v)`` in ``weights`` (shape ``(n_settings, 3, d, d)``)
-    returns ``max_k |h(s1)_k - h(s2)_k|``, ``h`` the mean-pooled
+    returns ``max_c |h(s1)_c - h(s2)_c|`` over the coordinates ``c``, ``h`` the mean-pooled
     self-attention vector. Zero means no classifier on top of ``h`` can
     tell the sentences apart.
 

@@ -17,6 +17,8 @@ from importlib.resources import files
 import numpy as np
 import torch
 
+from snippets.memo import computed_once
+
 MASK = "[MASK]"
 
 
@@ -129,6 +131,7 @@ class NextTokenMLP(torch.nn.Module):
 # --8<-- [end:model]
 
 
+@computed_once  # trained once, shared by the page, the build and the tests (snippets/memo.py)
 # --8<-- [start:train]
 def train_next_token_model(ids, vocab_size: int, context: int = 3, steps: int = 400,
                            held_out: float = 0.1, lr: float = 0.6, seed: int = 0) -> dict:

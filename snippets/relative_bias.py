@@ -153,9 +153,9 @@ def relative_bias_matrix(values) -> np.ndarray:
 def rotated_positions(a, n_positions: int, frequencies) -> np.ndarray:
     """Rows ``R^i a`` for ``i = 0 .. n_positions - 1``: shape ``(n_positions, d)``.
 
-    ``R`` turns each coordinate pair ``(a_2k, a_2k+1)`` by the angle
-    ``frequencies[k]``, so it is orthogonal. With ``a = (0, 1, 0, 1, ...)``
-    the rows are the sinusoidal encoding.
+    ``R`` (:func:`rotation_matrix`) turns each coordinate pair
+    ``(a_2l, a_2l+1)`` by the angle ``frequencies[l]``, so it is orthogonal.
+    With ``a = (0, 1, 0, 1, ...)`` the rows are the sinusoidal encoding.
 
     >>> rotated_positions([0.0, 1.0], 2, [np.pi / 2]).round(6)
     array([[0., 1.],
@@ -174,6 +174,27 @@ def rotated_positions(a, n_positions: int, frequencies) -> np.ndarray:
     out[:, 0::2] = cos * first + sin * second
     out[:, 1::2] = -sin * first + cos * second
     return out
+
+
+def rotation_matrix(frequencies) -> np.ndarray:
+    """The orthogonal ``(d, d)`` matrix ``R`` of :func:`rotated_positions`: ``R^i a`` is its row ``i``.
+
+    Block-diagonal: pair ``l`` is turned by ``frequencies[l]``, so ``p_{i+1} = R p_i``
+    for the sinusoidal encoding.
+
+    >>> rotation_matrix([np.pi / 2]).round(6)
+    array([[ 0.,  1.],
+           [-1.,  0.]])
+    """
+    w = np.asarray(frequencies, dtype=float)
+    if w.ndim != 1 or len(w) == 0:
+        raise ValueError(f"expected a vector of d/2 frequencies; got shape {w.shape}")
+    R = np.zeros((2 * len(w), 2 * len(w)))
+    R[0::2, 0::2] = np.diag(np.cos(w))
+    R[0::2, 1::2] = np.diag(np.sin(w))
+    R[1::2, 0::2] = np.diag(-np.sin(w))
+    R[1::2, 1::2] = np.diag(np.cos(w))
+    return R
 # --8<-- [end:rotations]
 
 
@@ -181,13 +202,17 @@ def rotated_positions(a, n_positions: int, frequencies) -> np.ndarray:
 def relative_bias_parameter_count(T: int, heads: int, d_pos: int, buckets: int = 32) -> dict[str, int]:
     """Learned numbers for the position part of attention, over all ``heads``.
 
+    Per layer (each layer has its own):
+
     - relative bias ``pi_{i-j}``: ``2T - 1`` per head;
     - free bias ``pi_{i,j}``: ``T^2`` per head;
-    - concatenated tables ``q^pos``, ``k^pos``: ``2 T d_pos`` per head;
-    - T5's bucketed relative bias: ``buckets`` per head, whatever ``T``.
+    - concatenated tables ``q^pos``, ``k^pos``: ``2 T d_pos`` per head.
+
+    For all the layers of a stack at once: T5's bucketed relative bias,
+    ``buckets`` per head whatever ``T``, one table shared by every layer.
 
     >>> relative_bias_parameter_count(T=4, heads=2, d_pos=3)
-    {'relative pi_(i-j)': 14, 'free pi_(i,j)': 32, 'concatenated q_pos, k_pos': 48, 'T5 buckets': 64}
+    {'relative pi_(i-j)': 14, 'free pi_(i,j)': 32, 'concatenated q_pos, k_pos': 48, 'T5 buckets, all layers': 64}
     """
     if min(T, heads, d_pos, buckets) < 1:
         raise ValueError(f"T, heads, d_pos and buckets must be positive; got {T}, {heads}, {d_pos}, {buckets}")
@@ -195,6 +220,6 @@ def relative_bias_parameter_count(T: int, heads: int, d_pos: int, buckets: int =
         "relative pi_(i-j)": heads * (2 * T - 1),
         "free pi_(i,j)": heads * T * T,
         "concatenated q_pos, k_pos": heads * 2 * T * d_pos,
-        "T5 buckets": heads * buckets,
+        "T5 buckets, all layers": heads * buckets,
     }
 # --8<-- [end:parameters]

@@ -51,6 +51,24 @@ def test_cross_terms_have_size_sigma_times_norm_p():
     assert sizes["content x_i.x_j"] == pytest.approx(sigma**2 * np.sqrt(d), rel=0.1)
 
 
+def test_signal_is_the_self_match_and_grows_like_d():
+    d = 256
+    sizes = term_sizes(RNG.standard_normal((200, d)), sinusoidal_encoding(200, d))
+    assert sizes["self x_i.x_i"] == pytest.approx(d, rel=0.05)
+    assert sizes["self x_i.x_i"] > 10 * sizes["content x_i.x_j"] > 10 * sizes["cross x.p"]
+
+
+def test_position_term_is_close_to_a_constant_per_row():
+    d = 512
+    sizes = term_sizes(RNG.standard_normal((128, d)), sinusoidal_encoding(128, d))
+    assert sizes["position, row mean removed"] < sizes["position p_i.p_j"] / 4
+
+
+def test_row_mean_removed_is_zero_for_a_constant_position_term():
+    P = np.tile(RNG.standard_normal(6), (5, 1))  # every position the same vector
+    assert term_sizes(RNG.standard_normal((5, 6)), P)["position, row mean removed"] == pytest.approx(0, abs=1e-12)
+
+
 def test_sinusoidal_position_term_depends_only_on_offset():
     P = sinusoidal_encoding(40, 32)
     G = P @ P.T

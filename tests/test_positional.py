@@ -50,10 +50,10 @@ def test_same_words_other_order():
 
 def test_sinusoidal_encoding_matches_the_formula():
     P = sinusoidal_encoding(50, 8)
-    i, k = 37, 2
-    w = 10000 ** (-2 * k / 8)
-    assert P[i, 2 * k] == pytest.approx(np.sin(i * w))
-    assert P[i, 2 * k + 1] == pytest.approx(np.cos(i * w))
+    i, ell = 37, 2  # position i, frequency index ell
+    w = 10000 ** (-2 * ell / 8)
+    assert P[i, 2 * ell] == pytest.approx(np.sin(i * w))
+    assert P[i, 2 * ell + 1] == pytest.approx(np.cos(i * w))
     np.testing.assert_allclose(np.linalg.norm(P, axis=1), 2.0)  # sqrt(d/2)
     np.testing.assert_allclose(sinusoidal_frequencies(8), [1, 0.1, 0.01, 0.001])
 

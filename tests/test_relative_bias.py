@@ -19,6 +19,7 @@ from snippets.relative_bias import (
     relative_bias_parameter_count,
     relative_bias_values,
     rotated_positions,
+    rotation_matrix,
 )
 
 RNG = np.random.default_rng(2024)
@@ -76,6 +77,29 @@ def test_sinusoids_are_rotations_of_p0():
     np.testing.assert_allclose(rotated_positions(np.tile([0.0, 1.0], 4), 30, sinusoidal_frequencies(8)), P, atol=1e-15)
 
 
+def test_rotation_matrix_is_what_rotated_positions_applies():
+    w = sinusoidal_frequencies(8)
+    a = RNG.standard_normal(8)
+    R = rotation_matrix(w)
+    np.testing.assert_allclose(R.T @ R, np.eye(8), atol=1e-15)
+    rows = rotated_positions(a, 6, w)
+    for i in range(6):
+        np.testing.assert_allclose(rows[i], np.linalg.matrix_power(R, i) @ a, atol=1e-12)
+
+
+def test_projected_sinusoids_are_relative_exactly_when_r_t_m_r_agrees_with_m_on_the_positions():
+    T, d_pos = 10, 16
+    P, R = sinusoidal_encoding(T, d_pos), rotation_matrix(sinusoidal_frequencies(d_pos))
+    commuting = np.kron(np.diag(RNG.standard_normal(d_pos // 2)), np.eye(2))  # a I per pair commutes with R
+    z = np.linalg.svd(P)[2][-1]  # orthogonal to every p_i: T < d_pos leaves room
+    not_commuting = commuting + np.outer(z, RNG.standard_normal(d_pos))
+    for M, relative in [(commuting, True), (not_commuting, True), (RNG.standard_normal((d_pos, d_pos)), False)]:
+        residual = np.abs(P[:-1] @ (M - R.T @ M @ R) @ P[:-1].T).max()
+        assert is_toeplitz(P @ M @ P.T) is relative
+        assert bool(residual < 1e-9) is relative
+    assert np.abs(not_commuting @ R - R @ not_commuting).max() > 0.1
+
+
 def test_learned_absolute_positions_are_not_relative():
     Q_pos, K_pos = RNG.standard_normal((2, 12, 8))
     bias = relative_bias_from_positions(Q_pos, K_pos)
@@ -96,7 +120,7 @@ def test_parameter_counts():
     assert c["relative pi_(i-j)"] == 8 * 1023
     assert c["free pi_(i,j)"] == 8 * 512**2
     assert c["concatenated q_pos, k_pos"] == 8 * 2 * 512 * 64
-    assert c["T5 buckets"] == 8 * 32
+    assert c["T5 buckets, all layers"] == 8 * 32
 
 
 @pytest.mark.parametrize(
@@ -113,6 +137,7 @@ def test_parameter_counts():
         (lambda: diagonal_spread(np.ones((2, 3))), "square (T, T)"),
         (lambda: relative_bias_matrix(np.ones(4)), "2T - 1 values"),
         (lambda: rotated_positions(np.ones(3), 2, [1.0]), "even width"),
+        (lambda: rotation_matrix([]), "d/2 frequencies"),
         (lambda: relative_bias_parameter_count(0, 1, 1), "must be positive"),
     ],
 )
