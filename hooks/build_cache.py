@@ -45,6 +45,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,6 +159,9 @@ _STATE: dict = {}
 
 
 def on_config(config):
+    # One thread per process: the book's matrices are tiny, and the notebook's kernel runs beside
+    # the pages; torch's thread pools on two busy cores made both several times slower.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     _STATE.clear()
     _STATE["inputs"] = inputs_hash()
     import markdown_exec
@@ -170,6 +174,7 @@ def on_config(config):
     if not any(fence.get("format") is cached for fence in fences):
         raise PluginError("build_cache: markdown-exec registered no code fences; is the markdown-exec plugin listed?")
     _STATE["blocks"] = cached
+    _start_notebooks(config)  # the kernel starts while the rest of the build gets ready
     return config
 
 
@@ -202,21 +207,23 @@ def _execute(source: Path, target: Path, kernel_name: str, errors: dict):
     partial.replace(target)
 
 
-@event_priority(-100)  # after mkdocs-jupyter's on_files has wrapped the notebooks' files
-def on_files(files, config):
+def _start_notebooks(config):
+    """Execute every notebook of the book in the background, from the start of the build."""
     plugin = config.plugins.get("mkdocs-jupyter")
+    _STATE["notebooks"], _STATE["errors"] = {}, {}
     if plugin is None:
-        return files
+        return
     if plugin.config["execute"]:
         raise PluginError("build_cache executes the notebooks: set mkdocs-jupyter's `execute: false`")
     # mkdocs-jupyter's own cache keys a conversion by the notebook's content; keep it with ours
     plugin.config["cache_dir"] = str(_folder("nbhtml", _STATE["inputs"]))
-    _STATE["notebooks"] = {}
-    _STATE["errors"] = {}
-    for file in files:
-        if not (file.src_uri.endswith(".ipynb") and plugin.should_include(file)):
+    docs = Path(config.docs_dir)
+    for source in sorted(docs.rglob("*.ipynb")):
+        uri = source.relative_to(docs).as_posix()
+        if ".ipynb_checkpoints" in source.parts or not plugin.should_include(
+            File(uri, str(docs), config.site_dir, config.use_directory_urls)
+        ):
             continue
-        source = Path(file.abs_src_path)
         key = hashlib.sha256((_STATE["inputs"] + "\0").encode() + source.read_bytes()).hexdigest()[:16]
         target = _folder(f"nb-{source.stem}", key) / source.name
         thread = None
@@ -225,9 +232,16 @@ def on_files(files, config):
                 target=_execute, args=(source, target, plugin.config["kernel_name"], _STATE["errors"]), daemon=True
             )
             thread.start()
-        _STATE["notebooks"][file.src_uri] = (source, target, thread)
-        file.abs_src_path = str(target)  # mkdocs-jupyter converts the executed copy
-    return files
+        _STATE["notebooks"][uri] = (source, target, thread)
+
+
+@event_priority(-100)  # after mkdocs-jupyter's on_files has wrapped the notebooks' files
+def on_files(files, config):
+    for file in files:
+        if file.src_uri in _STATE["notebooks"]:
+            file.abs_src_path = str(_STATE["notebooks"][file.src_uri][1])  # mkdocs-jupyter converts the executed copy
+    # Pages render in the order of the files: the notebooks last, so the pages render while they run.
+    return Files(sorted(files, key=lambda f: f.src_uri in _STATE["notebooks"]))
 
 
 @event_priority(100)  # before mkdocs-jupyter reads the executed copy

@@ -20,6 +20,8 @@ The execution and caching of notebooks is in hooks/build_cache.py.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -32,6 +34,7 @@ CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 NOT_REQUIRED = re.compile(r":not\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]")  # :not(...), [attribute=".x"]
 ADDED_IN_THE_BROWSER = ("md-", "mjx-", "MathJax", "arithmatex")
 GROUPING_RULES = re.compile(r"@(media|supports|layer|container)\b")
+_CACHE = Path(os.environ.get("BOOK_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "book") / "styles"
 
 
 def _css_blocks(css: str):
@@ -116,10 +119,18 @@ def on_post_page(output, page, config):
     classes = {c for m in CLASS_ATTRIBUTE.finditer(output) for c in m[1].split()}
 
     def pruned(match):
+        # The same stylesheet and classes give the same result: kept, so a rebuild does not prune again.
+        key = hashlib.sha256(match[2].encode() + "\0".join(sorted(classes)).encode()).hexdigest()[:32]
+        kept = _CACHE / f"style-{key}.css"
+        if kept.is_file():
+            return match[1] + kept.read_text(encoding="utf-8") + match[3]
         try:
-            return match[1] + unused_rules_removed(match[2], classes) + match[3]
+            css = unused_rules_removed(match[2], classes)
         except ValueError:  # a stylesheet this reader cannot follow (an unclosed comment): keep it whole
             return match[0]
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(css, encoding="utf-8")
+        return match[1] + css + match[3]
 
     return STYLE.sub(pruned, output)
 

@@ -25,6 +25,7 @@ def pytest_configure(config):
     cache = tempfile.mkdtemp(prefix="book-cache-")
     os.environ["BOOK_CACHE"] = cache  # inherited by the build and the notebook's kernel
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # tiny matrices; the build runs beside the tests
     config.stash[RUN] = {"cache": cache, "summary": {}, "sites": []}
 
 

@@ -115,17 +115,25 @@ def test_math_is_typeset_after_instant_navigation(reader, page_reports):
     assert not bad and not reader.errors, "\n".join(bad + reader.errors)
 
 
-def _search(page, query):
-    """Type ``query`` into the search box; the pages (URL without query or fragment) it lists."""
+def _search(page, query, attempts: int = 20):
+    """Type ``query`` into the search box; the pages (URL without query or fragment) it lists.
+
+    The theme's search worker answers "no matching documents" until it has loaded the index:
+    a query that finds nothing is typed again, a quarter second later, a few times.
+    """
     field = page.locator("input.md-search__input")
-    # The theme searches on keyup (and focus), as a reader types: end each entry with a key.
-    field.fill("")
-    field.press("End")
-    page.wait_for_function(script("search_cleared.js"))
-    field.fill(query)
-    field.press("End")
-    page.wait_for_function(script("search_done.js"))
-    links = page.evaluate(script("search_result_links.js"))
+    for _ in range(attempts):
+        # The theme searches on keyup (and focus), as a reader types: end each entry with a key.
+        field.fill("")
+        field.press("End")
+        page.wait_for_function(script("search_cleared.js"))
+        field.fill(query)
+        field.press("End")
+        page.wait_for_function(script("search_done.js"))
+        links = page.evaluate(script("search_result_links.js"))
+        if links:
+            break
+        page.wait_for_timeout(250)
     return [urlunsplit(urlsplit(url)._replace(query="", fragment="")) for url in links]
 
 
