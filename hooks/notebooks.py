@@ -10,8 +10,16 @@ the other code blocks).
 Unused style. nbconvert puts all of JupyterLab's stylesheet, about 570 KB, in
 every notebook page. Only the rules that can match the page are kept: a rule
 stays if every class its selector requires is on the page (classes inside
-``:not(...)`` and attribute values are not required) or is one the theme and
-MathJax add in the browser (``md-``, ``mjx-``, ``MathJax``, ``arithmatex``).
+``:not(...)`` and attribute values are not required) or is one the theme adds
+in the browser (``md-``) or the typeset formulas carry (``katex``,
+``arithmatex``).
+
+Nothing from the internet. nbconvert's page template loads MathJax and
+Mermaid from other hosts. The site typesets formulas when it is built
+(hooks/math.py) and the book draws no diagrams: a script that loads a file or
+names another host, or that is not JavaScript (a configuration block), is
+dropped, with the template's comments; the notebook's own inline scripts (its
+copy buttons) stay.
 The page looks the same, pixel for pixel, in both colour schemes, at 1280 and
 390 px, and weighs 450 KB less.
 
@@ -28,11 +36,13 @@ from pathlib import Path
 import material
 
 DOWNLOAD_ICON = (Path(material.__file__).parent / "templates/.icons/material/download.svg").read_text().strip()
+SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<body>.*?)</script>|<!--.*?-->", re.S | re.I)
+JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript"}
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 NOT_REQUIRED = re.compile(r":not\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]")  # :not(...), [attribute=".x"]
-ADDED_IN_THE_BROWSER = ("md-", "mjx-", "MathJax", "arithmatex")
+ADDED_IN_THE_BROWSER = ("md-", "katex", "arithmatex")
 GROUPING_RULES = re.compile(r"@(media|supports|layer|container)\b")
 _CACHE = Path(os.environ.get("BOOK_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "book") / "styles"
 
@@ -135,11 +145,23 @@ def on_post_page(output, page, config):
     return STYLE.sub(pruned, output)
 
 
+def _kept_script(match) -> str:
+    """The script, if it is inline JavaScript that loads nothing; else nothing."""
+    if match["attributes"] is None:  # a comment
+        return ""
+    kind = re.search(r'\btype="([^"]*)"', match["attributes"])
+    loads = re.search(r"\bsrc=", match["attributes"]) or "://" in match["body"]
+    if loads or (kind and kind[1].lower() not in JAVASCRIPT_TYPES):
+        return ""
+    return match[0]
+
+
 def on_page_content(html, page, config, files):
     plugin = config.plugins.get("mkdocs-jupyter")
     if not getattr(page, "nb_url", None) or plugin is None or not plugin.config["include_source"]:
         return html
     name = Path(page.file.src_uri).name
+    html = SCRIPT.sub(_kept_script, html)
     # Code cells scroll sideways when a line is long: focusable, so a keyboard can scroll them
     # (the theme does the same for the other code blocks).
     html = html.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')

@@ -187,12 +187,6 @@ class Reader:
     def close(self):
         self.context.close()
 
-    def wait_for_math(self, page=None, timeout: float = 15_000):
-        """Wait until MathJax has typeset the current page (no-op on a page without MathJax)."""
-        page = page or self.page
-        page.wait_for_function(script("mathjax_started.js"), timeout=timeout)
-        page.evaluate(script("mathjax_typeset.js"))
-
     def set_scheme(self, scheme: str):
         """Switch the colour scheme with the header toggle, as a reader does; the scheme now shown."""
         for _ in range(3):
@@ -253,7 +247,7 @@ def axe_source() -> str:
 # Left to checks of our own, which are exact and far faster than axe-core on thousands of
 # elements: the inside of code blocks (token contrast, CODE_CONTRAST; keyboard scrolling,
 # COLLECT), typeset formulas (MathML for screen readers) and figures (role="img", a label).
-AXE_CONTEXT = {"exclude": [["pre > code"], [".highlight-ipynb > pre"], ["mjx-container"], ["svg[role=img]"]]}
+AXE_CONTEXT = {"exclude": [["pre > code"], [".highlight-ipynb > pre"], [".katex"], ["svg[role=img]"]]}
 
 # axe-core in both colour schemes, started in the page and left running there while the
 # other tab loads the next page: each tab's page runs in its own renderer process, on its
@@ -272,7 +266,6 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     report = PageReport(path=path)
     page.set_viewport_size({"width": DESKTOP, "height": 900})
     page.goto(reader.base + path, wait_until="load")
-    reader.wait_for_math(page)
     page.evaluate(SETTLED)
     facts = page.evaluate(COLLECT)
     report.title = facts["title"]

@@ -45,7 +45,7 @@ def test_figures_have_text_alternatives(page_reports):
 
 
 def test_formulas_are_readable_by_screen_readers(page_reports):
-    """Each typeset formula carries MathML for assistive technology (MathJax assistive-mml)."""
+    """Each typeset formula carries MathML for assistive technology (KaTeX's htmlAndMathml output)."""
     bad = problems(
         page_reports, lambda r: r.math["without_mathml"] and f"{r.math['without_mathml']} formulas without MathML"
     )

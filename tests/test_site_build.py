@@ -25,13 +25,17 @@ def test_every_nav_page_is_built(built_site):
         assert (built_site / stem / "index.html").is_file(), f"{page} was not built"
 
 
-def test_math_renderer_is_served_by_the_site(built_site):
-    assert (built_site / "assets/mathjax/startup.js").is_file()
-    assert (built_site / "assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
+def test_math_is_typeset_by_the_build_and_served_with_the_site(built_site):
+    """Formulas are HTML and MathML in the pages; KaTeX's stylesheet and fonts come with the site."""
+    assert (built_site / "assets/katex/katex.min.css").is_file()
+    assert (built_site / "assets/katex/fonts/KaTeX_Main-Regular.woff2").is_file()
     for html in built_site.rglob("*.html"):
         text = html.read_text()
         assert "cdnjs" not in text and "cdn.jsdelivr" not in text, f"{html} loads a script from a CDN"
         assert "fonts.googleapis" not in text, f"{html} loads web fonts"
+        assert not re.search(r"<script[^>]*(src=[^>]*mathjax|>[^<]*mathjax)", text, re.I), f"{html} loads MathJax"
+    page = (built_site / "part1/argmax-attention/index.html").read_text()
+    assert page.count('class="katex"') > 10 and "<math" in page
 
 
 def test_page_code_runs_once_per_test_run(build_output, page_code_ran_first):

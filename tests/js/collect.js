@@ -1,17 +1,20 @@
 // What the tests check on a loaded page: {title, formulas, math, raw, code_blocks, code_without_copy, figures, unlabelled, anchors, notebook, unreachable}.
 () => {
   const article = document.querySelector("article.md-content__inner") || document.body;
+  // Formulas are typeset when the site is built (KaTeX): count them, and anything KaTeX or the
+  // build could have left behind.
+  const formulas = [...article.querySelectorAll(".katex")];
   const math = {
-    arithmatex: document.querySelectorAll(".arithmatex").length,
-    untypeset: document.querySelectorAll(".arithmatex:not(:has(mjx-container))").length,
-    errors: [...document.querySelectorAll("mjx-merror")].map(e => e.getAttribute("data-mjx-error") || e.textContent),
-    unresolved_refs: [...document.querySelectorAll("mjx-container")].filter(c => c.textContent.includes("???")).length,
-    without_mathml: document.querySelectorAll("mjx-container:not(:has(mjx-assistive-mml))").length,
-    notebook_formulas: document.querySelectorAll(".jp-MarkdownOutput mjx-container").length,
+    arithmatex: article.querySelectorAll(".arithmatex").length,
+    untypeset: article.querySelectorAll(".arithmatex:not(:has(.katex))").length,
+    errors: [...article.querySelectorAll(".katex-error, .katex [style*='color:#cc0000']")].map(e => e.getAttribute("title") || e.textContent),
+    without_mathml: formulas.filter(f => !f.querySelector(".katex-mathml math")).length,
+    notebook_formulas: article.querySelectorAll(".jp-MarkdownOutput .katex").length,
+    scripts: [...document.querySelectorAll("script[src]")].map(s => s.getAttribute("src")).filter(s => /math|katex/i.test(s)),
   };
   // Text a reader sees, code and typeset math aside: no TeX delimiters may be left in it.
   const prose = article.cloneNode(true);
-  prose.querySelectorAll("pre, code, mjx-container, script, style, [hidden], .jp-OutputArea, .clipboard-copy-txt").forEach(e => e.remove());
+  prose.querySelectorAll("pre, code, .katex, script, style, [hidden], .jp-OutputArea, .clipboard-copy-txt").forEach(e => e.remove());
   const text = prose.textContent;
   const raw = [];
   for (const re of [/\$\$[^$]+\$\$/g, /\$[^$\s][^$\n]{0,200}?\$/g, /\\\(.{0,200}?\\\)/g, /\\\[.{0,200}?\\\]/g, /\\(begin|end)\{\w+\*?\}/g]) {
@@ -21,7 +24,7 @@
   const cells = [...article.querySelectorAll(".jp-CodeCell .jp-InputArea")];
   const unreachable = [...article.querySelectorAll("pre > code")].filter(c => c.scrollWidth > c.clientWidth && c.tabIndex < 0).length;
   const figures = [...article.querySelectorAll("svg:not(svg svg):not([aria-hidden=true]), img")].filter(
-    e => !e.closest(".md-icon, .twemoji, .md-button, .md-content__button, .headerlink, .md-clipboard, .md-code__nav, .md-annotation"));
+    e => !e.closest(".katex, .md-icon, .twemoji, .md-button, .md-content__button, .headerlink, .md-clipboard, .md-code__nav, .md-annotation"));
   const unlabelled = figures.filter(e => e.tagName.toLowerCase() === "img"
       ? !(e.getAttribute("alt") || "").trim()
       : !(e.getAttribute("role") === "img" && (e.getAttribute("aria-label") || "").trim()))
@@ -49,7 +52,7 @@
   }
   return {
     title: document.title,
-    formulas: article.querySelectorAll("mjx-container").length,
+    formulas: formulas.length,
     math, raw,
     code_blocks: blocks.length + cells.length,
     code_without_copy: blocks.filter(b => !b.querySelector(":scope > .md-clipboard, :scope > .md-code__nav [data-md-type=copy]")).length

@@ -1,2 +1,2 @@
 // How many typeset formulas the article shows.
-() => document.querySelectorAll('article mjx-container').length
+() => document.querySelectorAll('article .katex').length

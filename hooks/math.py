@@ -1,0 +1,112 @@
+"""Every formula typeset when the site is built: HTML for the eye, MathML for screen readers.
+
+Pages write TeX between ``$...$`` and ``$$...$$``; pymdownx.arithmatex (generic
+mode) marks each formula as ``<span class="arithmatex">\\(...\\)</span>`` or
+``<div class="arithmatex">\\[...\\]</div>``. In the notebook page, Markdown cells
+keep their ``$...$`` in the text of ``jp-RenderedMarkdown`` blocks. This hook
+replaces each formula with KaTeX's output (``htmlAndMathml``), rendered by
+PyKaTeX (KaTeX run by QuickJS inside a Python extension: no Node.js, no
+JavaScript in the reader's browser). The stylesheet and fonts are KaTeX's own,
+of the same version, served with the site (``docs/assets/katex``).
+
+A formula KaTeX cannot render stops the build (strict mode): the warning names
+the page and the formula. The search index is built from the rendered page,
+so results show each formula's text (its MathML); the TeX source and the
+drawn glyphs are kept out of the index.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+import pykatex
+
+log = logging.getLogger("mkdocs.hooks.math")
+
+ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.S
+)
+DELIMITERS = re.compile(r"^\s*(?:\\\((?P<inline>.*)\\\)|\\\[(?P<display>.*)\\\])\s*$", re.S)
+# In the notebook's Markdown: $$display$$ first, then $inline$ (not "\$", not "$ " at the start).
+NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$", re.S)
+TAG = re.compile(r"(<[^>]+>)")
+MARKDOWN_CELL = re.compile(r'<div[^>]*class="[^"]*\bjp-RenderedMarkdown\b')
+NO_MATH_INSIDE = {"pre", "code", "script", "style"}
+
+
+class MathError(ValueError):
+    """A formula KaTeX cannot render."""
+
+
+def render(tex: str, display: bool) -> str:
+    """``tex`` as KaTeX HTML with MathML; the TeX and the glyphs kept out of the search index."""
+    try:
+        out = pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml", throwOnError=True)
+    except Exception as err:  # pykatex.ParseError, or an error of the JavaScript engine
+        raise MathError(f"{err}") from err
+    return out.replace('<span class="katex-html"', '<span class="katex-html" data-search-exclude', 1).replace(
+        '<annotation encoding="application/x-tex">', '<annotation encoding="application/x-tex" data-search-exclude>', 1
+    )
+
+
+def typeset_arithmatex(content: str, errors: list) -> str:
+    """Replace the formulas arithmatex marked in ``content``; failures appended to ``errors``."""
+
+    def typeset(match):
+        tex = html.unescape(match["tex"])
+        delimited = DELIMITERS.match(tex)
+        display = match["tag"] == "div"
+        if delimited:
+            tex = delimited["display"] if delimited["display"] is not None else delimited["inline"]
+        try:
+            return render(tex, display)
+        except MathError as err:
+            errors.append((tex, str(err)))
+            return match[0]
+
+    return ARITHMATEX.sub(typeset, content)
+
+
+def typeset_notebook_markdown(content: str, errors: list) -> str:
+    """Replace ``$...$`` and ``$$...$$`` in the text of the notebook's Markdown cells."""
+    out, stack = [], []  # stack: one entry per open element, True inside a Markdown cell
+    for part in TAG.split(content):
+        if part.startswith("<") and part.endswith(">"):
+            name = re.match(r"</?([a-zA-Z0-9-]+)", part)
+            if name and not part.startswith("</") and not part.endswith("/>") and name[1].lower() not in VOID:
+                inside = bool(stack and stack[-1][1]) or bool(MARKDOWN_CELL.match(part))
+                stack.append((name[1].lower(), inside and name[1].lower() not in NO_MATH_INSIDE))
+            elif name and part.startswith("</"):
+                while stack and stack.pop()[0] != name[1].lower():
+                    pass
+            out.append(part)
+        elif stack and stack[-1][1]:
+
+            def typeset(match):
+                display = match["display"] is not None
+                tex = html.unescape(match["display"] if display else match["inline"])
+                try:
+                    return render(tex, display)
+                except MathError as err:
+                    errors.append((tex, str(err)))
+                    return match[0]
+
+            out.append(NOTEBOOK_MATH.sub(typeset, part))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def on_page_content(content, page, config, files):
+    errors: list = []
+    content = typeset_arithmatex(content, errors)
+    if page.file.src_uri.endswith(".ipynb"):
+        content = typeset_notebook_markdown(content, errors)
+    for tex, error in errors:
+        log.warning("%s: the formula %r does not render: %s", page.file.src_uri, tex, error)
+    return content

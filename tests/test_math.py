@@ -1,0 +1,107 @@
+"""Formulas are typeset when the site is built (hooks/math.py): every one renders, and a broken one is named."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from importlib import metadata
+from types import SimpleNamespace
+
+import markdown
+import nbformat
+import pytest
+
+from tests.reader_view import expand_includes
+from tests.support import ROOT
+
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+NOTEBOOKS = sorted((ROOT / "docs").rglob("*.ipynb"))
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("math_hook", ROOT / "hooks" / "math.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    return hook
+
+
+@pytest.fixture(scope="module")
+def hook():
+    return load_hook()
+
+
+@pytest.fixture(scope="module")
+def site_markdown():
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return lambda text: markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    ).convert(text)
+
+
+def test_every_formula_of_every_page_and_the_notebook_renders(hook, site_markdown):
+    """Every formula written in docs/ (pages, with their includes, and the notebook's Markdown cells)."""
+    failures, counts = [], {}
+    for page in PAGES:
+        errors: list = []
+        html = site_markdown(expand_includes(page.read_text()))
+        counts[page.name] = len(hook.ARITHMATEX.findall(html))
+        hook.typeset_arithmatex(html, errors)
+        failures += [f"{page.relative_to(ROOT)}: {tex!r}: {error}" for tex, error in errors]
+    for notebook in NOTEBOOKS:
+        for i, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
+            if cell.cell_type != "markdown":
+                continue
+            for match in hook.NOTEBOOK_MATH.finditer(cell.source):
+                tex = match["display"] if match["display"] is not None else match["inline"]
+                counts[notebook.name] = counts.get(notebook.name, 0) + 1
+                try:
+                    hook.render(tex, match["display"] is not None)
+                except hook.MathError as err:
+                    failures.append(f"{notebook.relative_to(ROOT)} cell {i}: {tex!r}: {err}")
+    assert not failures, "formulas that do not render:\n" + "\n".join(failures)
+    assert sum(counts.values()) > 300, f"too few formulas found: the extraction is broken? {counts}"
+    print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+def test_a_formula_that_does_not_render_is_named_with_its_page(hook, caplog):
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="part9/broken.md"))
+    content = '<p><span class="arithmatex">\\(\\notacommand{x}\\)</span> and <span class="arithmatex">\\(x^2\\)</span></p>'
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.math"):
+        out = hook.on_page_content(content, page, None, None)
+    assert "part9/broken.md" in caplog.text and "\\notacommand{x}" in caplog.text
+    assert out.count('class="katex"') == 1, "the good formula is typeset; the broken one is left as written"
+
+
+def test_typeset_formulas_carry_mathml_and_the_tex_stays_out_of_search(hook):
+    out = hook.render(r"\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}", display=True)
+    assert 'class="katex-display"' in out and "<math" in out
+    assert '<span class="katex-html" data-search-exclude' in out
+    assert '<annotation encoding="application/x-tex" data-search-exclude>' in out
+
+
+def test_notebook_math_is_typeset_in_markdown_cells_only(hook):
+    content = (
+        '<div class="jp-Cell"><div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
+        "<p>With $n$ keys, $$g &gt; \\ln n$$ and a price of \\$5 and $5.</p><pre><code>x = '$a$'</code></pre></div>"
+        '<div class="jp-OutputArea-output"><pre>cost: $3 and $4</pre></div></div>'
+    )
+    errors: list = []
+    out = hook.typeset_notebook_markdown(content, errors)
+    assert not errors
+    assert out.count('class="katex"') == 2 and out.count('class="katex-display"') == 1
+    assert "x = '$a$'" in out and "cost: $3 and $4" in out and "\\$5" in out
+
+
+def test_the_stylesheet_is_katex_of_the_version_that_renders(hook):
+    version = (ROOT / "docs/assets/katex/VERSION").read_text().strip()
+    description = metadata.metadata("pykatex").get_payload() or ""
+    rendered_with = re.search(r"KaTeX v(\d+\.\d+\.\d+)", description)
+    assert rendered_with, "pykatex no longer says which KaTeX it runs"
+    assert rendered_with[1] == version, f"KaTeX {rendered_with[1]} renders; the stylesheet is KaTeX {version}"
+    css = (ROOT / "docs/assets/katex/katex.min.css").read_text()
+    for font in re.findall(r"url\((fonts/[^)]+)\)", css):
+        assert (ROOT / "docs/assets/katex" / font).is_file(), f"the stylesheet names a font that is not here: {font}"
+    assert (ROOT / "docs/assets/katex/LICENSE").read_text().startswith("The MIT License")
