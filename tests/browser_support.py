@@ -81,9 +81,13 @@ def slug(path: str) -> str:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzip-compressed when the browser accepts it, as any real static host does."""
+    """Static files, gzip-compressed when the browser accepts it, as any real static host does.
 
-    gzip_cache: dict = {}
+    ``compressed`` is the server's own {(path, mtime): gzip bytes}, shared by its handlers."""
+
+    def __init__(self, *args, compressed: dict, **kwargs):
+        self.compressed = compressed
+        super().__init__(*args, **kwargs)
 
     def log_message(self, *args):
         pass
@@ -96,9 +100,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if not (accepts_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
             return super().do_GET()
         key = (path, path.stat().st_mtime_ns)
-        body = self.gzip_cache.get(key)
+        body = self.compressed.get(key)
         if body is None:
-            body = self.gzip_cache[key] = gzip.compress(path.read_bytes(), compresslevel=6)
+            body = self.compressed[key] = gzip.compress(path.read_bytes(), compresslevel=6)
         self.send_response(200)
         self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
         self.send_header("Content-Encoding", "gzip")
@@ -121,7 +125,7 @@ def serve(site: Path, port: int = 0):
     A site serves instant navigation only at the address it was built for (``site_url``; the
     theme compares links with its sitemap, port included): build it for the port it is served on.
     """
-    handler = lambda *a, **kw: _Handler(*a, directory=str(site), **kw)  # noqa: E731
+    handler = functools.partial(_Handler, directory=str(site), compressed={})
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError:
