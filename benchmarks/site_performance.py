@@ -9,7 +9,7 @@ Budgets (each timing the median of ``--runs`` runs, 3 by default):
 - a rebuild with nothing changed (hooks/build_cache.py): at most 3 s;
 - the README's test command, ``pytest`` (with ``--tests``; it builds the site
   again): at most 60 s;
-- every page at most 1 MB transferred on a cold load, fonts and math renderer
+- every page at most 300 KB transferred on a cold load, fonts and math
   included, measured in Chromium as served gzip-compressed (as any static host
   serves it); the uncompressed size is reported alongside;
 - Lighthouse performance score at least 95, if Lighthouse is installed
@@ -50,7 +50,7 @@ from tests.browser_support import (  # noqa: E402
 )
 
 BUILD_BUDGET, REBUILD_BUDGET, TEST_BUDGET = 30.0, 3.0, 60.0
-PAGE_BUDGET = 1024 * 1024
+PAGE_BUDGET = 300 * 1024
 LIGHTHOUSE_BUDGET = 95
 LIGHTHOUSE_CANDIDATES = [os.environ.get("LIGHTHOUSE"), shutil.which("lighthouse"), "/tmp/lh/node_modules/.bin/lighthouse"]
 

@@ -9,6 +9,10 @@ PyKaTeX (KaTeX run by QuickJS inside a Python extension: no Node.js, no
 JavaScript in the reader's browser). The stylesheet and fonts are KaTeX's own,
 of the same version, served with the site (``docs/assets/katex``).
 
+The same formula gives the same HTML: each one rendered is kept, by its TeX
+and the PyKaTeX version, in ``$BOOK_CACHE/katex-<version>.json`` (default
+``.cache/book``), so a rebuild renders only new formulas.
+
 A formula KaTeX cannot render stops the build (strict mode): the warning names
 the page and the formula. The search index is built from the rendered page,
 so results show each formula's text (its MathML); the TeX source and the
@@ -18,8 +22,12 @@ drawn glyphs are kept out of the index.
 from __future__ import annotations
 
 import html
+import json
 import logging
+import os
 import re
+from importlib import metadata
+from pathlib import Path
 
 import pykatex
 
@@ -40,8 +48,23 @@ class MathError(ValueError):
     """A formula KaTeX cannot render."""
 
 
+_RENDERED: dict[str, str] = {}  # "display|tex" or "inline|tex" -> HTML, for this PyKaTeX
+
+
+def _cache_file() -> Path:
+    base = Path(os.environ.get("BOOK_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "book")
+    return base / f"katex-{metadata.version('pykatex')}.json"
+
+
 def render(tex: str, display: bool) -> str:
     """``tex`` as KaTeX HTML with MathML; the TeX and the glyphs kept out of the search index."""
+    key = f"{'display' if display else 'inline'}|{tex}"
+    if key not in _RENDERED:
+        _RENDERED[key] = _render(tex, display)
+    return _RENDERED[key]
+
+
+def _render(tex: str, display: bool) -> str:
     try:
         out = pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml", throwOnError=True)
     except Exception as err:  # pykatex.ParseError, or an error of the JavaScript engine
@@ -100,6 +123,27 @@ def typeset_notebook_markdown(content: str, errors: list) -> str:
 
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+_LOADED: dict[str, int] = {}  # how many formulas the cache file held when the build started
+
+
+def on_config(config):
+    _RENDERED.clear()
+    try:
+        _RENDERED.update(json.loads(_cache_file().read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    _LOADED["count"] = len(_RENDERED)
+    return config
+
+
+def on_post_build(config):
+    if len(_RENDERED) != _LOADED.get("count"):  # something new was rendered: keep it
+        path = _cache_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".partial").write_text(json.dumps(_RENDERED), encoding="utf-8")
+        path.with_suffix(".partial").replace(path)
 
 
 def on_page_content(content, page, config, files):
