@@ -96,9 +96,27 @@ def block_key(previous: str, language: str, source: str, options: dict) -> str:
     return hashlib.sha256((previous + "\0" + described).encode()).hexdigest()
 
 
-def blocks_folder() -> Path:
-    """Where the HTML of code blocks is kept, for the code as it is now."""
-    return _folder("blocks", inputs_hash())
+class BlockKeys:
+    """The keys of the blocks in the order a build meets them: one chain per session.
+
+    A block without a session starts a chain of its own."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.last: dict[str, str] = {}  # session -> key of its last block
+
+    def entry(self, language: str, source: str, options: dict) -> Path:
+        """Where the next block's HTML is kept."""
+        session = options.get("session")
+        key = block_key(self.last.get(session, "") if session else "", language, source, options)
+        if session:
+            self.last[session] = key
+        return self.folder / f"{key[:32]}.html"
+
+
+def blocks_folder(inputs: str | None = None) -> Path:
+    """Where the HTML of code blocks is kept, for the code as it is now (``inputs``: its inputs_hash)."""
+    return _folder("blocks", inputs or inputs_hash())
 
 
 class CachedFormatter:
@@ -106,24 +124,23 @@ class CachedFormatter:
 
     def __init__(self, formatter, folder: Path):
         self.formatter = formatter
-        self.folder = folder
+        self.keys = BlockKeys(folder)
         self.page = "?"
-        self.sessions: dict[str, dict] = {}  # session -> {"key": last block's key, "pending": [blocks not run]}
+        self.pending: dict[str, list] = {}  # session -> its blocks served from the cache, not run
         self.ran = self.reused = 0
 
     def __call__(self, source, language, css_class, options, md, **kwargs):
         block = (source, language, css_class, options, md, kwargs)
         session = options.get("session")
-        state = self.sessions.setdefault(session, {"key": "", "pending": []}) if session else {"key": "", "pending": []}
-        state["key"] = block_key(state["key"], language, source, options)
-        entry = self.folder / f"{state['key'][:32]}.html"
+        pending = self.pending.setdefault(session, []) if session else []
+        entry = self.keys.entry(language, source, options)
         if entry.is_file():
-            state["pending"].append(block)
+            pending.append(block)
             self.reused += 1
             return entry.read_text(encoding="utf-8")
-        for earlier in state["pending"]:  # restore the namespace this block expects
+        for earlier in pending:  # restore the namespace this block expects
             self._run(*earlier[:5], **earlier[5])
-        state["pending"].clear()
+        pending.clear()
         html, warnings = run_counting_warnings(self._run, source, language, css_class, options, md, **kwargs)
         if warnings:
             log.warning("%s: a %s block failed (session %s); its traceback is above", self.page, language, session)
@@ -166,7 +183,7 @@ def on_config(config):
     _STATE["inputs"] = inputs_hash()
     import markdown_exec
 
-    cached = CachedFormatter(markdown_exec.formatter, blocks_folder())
+    cached = CachedFormatter(markdown_exec.formatter, blocks_folder(_STATE["inputs"]))
     fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
     for fence in fences:
         if fence.get("format") is markdown_exec.formatter:

@@ -42,6 +42,7 @@ NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\
 TAG = re.compile(r"(<[^>]+>)")
 MARKDOWN_CELL = re.compile(r'<div[^>]*class="[^"]*\bjp-RenderedMarkdown\b')
 NO_MATH_INSIDE = {"pre", "code", "script", "style"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class MathError(ValueError):
@@ -83,13 +84,18 @@ def typeset_arithmatex(content: str, errors: list) -> str:
         display = match["tag"] == "div"
         if delimited:
             tex = delimited["display"] if delimited["display"] is not None else delimited["inline"]
-        try:
-            return render(tex, display)
-        except MathError as err:
-            errors.append((tex, str(err)))
-            return match[0]
+        return _typeset_or_keep(tex, display, match[0], errors)
 
     return ARITHMATEX.sub(typeset, content)
+
+
+def _typeset_or_keep(tex: str, display: bool, written: str, errors: list) -> str:
+    """The formula typeset; or, if KaTeX cannot render it, ``written`` as it was, the error in ``errors``."""
+    try:
+        return render(tex, display)
+    except MathError as err:
+        errors.append((tex, str(err)))
+        return written
 
 
 def typeset_notebook_markdown(content: str, errors: list) -> str:
@@ -110,19 +116,12 @@ def typeset_notebook_markdown(content: str, errors: list) -> str:
             def typeset(match):
                 display = match["display"] is not None
                 tex = html.unescape(match["display"] if display else match["inline"])
-                try:
-                    return render(tex, display)
-                except MathError as err:
-                    errors.append((tex, str(err)))
-                    return match[0]
+                return _typeset_or_keep(tex, display, match[0], errors)
 
             out.append(NOTEBOOK_MATH.sub(typeset, part))
         else:
             out.append(part)
     return "".join(out)
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 _LOADED: dict[str, int] = {}  # how many formulas the cache file held when the build started

@@ -36,7 +36,6 @@ def cache_base() -> Path:
     return Path(os.environ.get("BOOK_CACHE") or SNIPPETS.parent / ".cache" / "book")
 
 
-@functools.cache
 def code_key() -> str:
     """Hash of every file of ``snippets/``, the Python version and the computing packages' versions."""
     digest = hashlib.sha256(sys.version.encode())

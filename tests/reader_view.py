@@ -89,32 +89,27 @@ class ExecRunner(DefaultRunner):
     shows that output instead of running the block again.
     """
 
-    session_keys: dict[str, str] = {}  # session -> key of its last block in this run
-
     def __init__(self, attributes: dict[str, str]):
         self.attributes = attributes
 
     def runtest(self, test, args, *, asyncio_runner=None):
         import markdown_exec
 
-        hook, md, folder = _the_build()
+        hook, md, keys = _the_build()
         options: dict = {}
         markdown_exec.validator("python", dict(self.attributes), options, {}, md)
         # as SuperFences passes it: without the plugin's padding (blank lines that keep line numbers) or last newline
         source = test.source.lstrip("\n").removesuffix("\n")
         html, failures = hook.run_counting_warnings(markdown_exec.formatter, source, "python", "python", options, md)
-        session = options["session"]
-        key = hook.block_key(self.session_keys.get(session, "") if session else "", "python", source, options)
-        if session:
-            self.session_keys[session] = key
+        entry = keys.entry("python", source, options)
         if failures:
             raise AssertionError("\n".join(failures))
-        hook.store(folder / f"{key[:32]}.html", html)
+        hook.store(entry, html)
 
 
 @functools.cache
 def _the_build():
-    """(the build cache hook, a Markdown converter set up like the site's, the block cache folder)."""
+    """(the build cache hook, a Markdown converter set up like the site's, the keys of this run's blocks)."""
     import markdown_exec
     from mkdocs.config import load_config
 
@@ -124,7 +119,7 @@ def _the_build():
     config = load_config(str(ROOT / "mkdocs.yml"))
     markdown_exec.markdown_config.save(config.markdown_extensions, config.mdx_configs)  # as the plugin does
     md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
-    return hook, md, hook.blocks_folder()
+    return hook, md, hook.BlockKeys(hook.blocks_folder())
 
 
 class ModuleRunner(DefaultRunner):
