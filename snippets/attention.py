@@ -120,3 +120,9 @@ def argmax_attention(keys, values, queries) -> np.ndarray:
     best = np.argmax(Q @ K.T, axis=-1)  # per query, the index j of the largest q . k_j
     return V[best]
 # --8<-- [end:argmax_attention]
+
+
+# The keys, values and query of the assignment's question 1(a) (1(b) reuses them).
+EXAMPLE_KEYS = ((1, 2, 0), (0, 3, 4), (5, 0, 0), (0, 0, 1))
+EXAMPLE_VALUES = ((2, 0, 1), (1, 4, 3), (0, -1, 4), (1, 0, -1))
+EXAMPLE_QUERY = (1, 1, 2)

@@ -22,9 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from snippets.hand_design import HAND_DESIGNED, LOGIT_GAP
-from snippets.hw3_tasks import CLS, all_sequences, encode, get_task, verify_head
-
-ATOL = 1e-8  # np.allclose's default absolute tolerance, which the course kept
+from snippets.hw3_tasks import ATOL, CLS, all_sequences, encode, get_task, verify_head  # ATOL: the course's 1e-8
+from snippets.transformer import NumpyTransformer, numpy_head
 
 
 # --8<-- [start:leak_bound]
@@ -117,6 +116,27 @@ def query_gaps(model, task="content", sequences=None) -> tuple[np.ndarray, np.nd
         raise ValueError(f"no query in {list(sequences)} has both wanted and unwanted keys")
     return gaps, kinds
 # --8<-- [end:smallest_gap]
+
+
+# --8<-- [start:with_smallest_gap]
+def with_smallest_gap(model, gap: float, own_gap: float) -> NumpyTransformer:
+    """The head with ``Qm`` multiplied by ``gap / own_gap``, ``own_gap`` being its ``smallest_gap`` over its task.
+
+    Every score ``q_i . k_j / sqrt(qk_dim)`` is linear in ``Qm``, so every
+    score, and every gap between two of them, is multiplied by the same
+    factor: the smallest gap becomes ``gap``, and the attention pattern
+    sharpens or softens while the head's preferences stay. This is the gap
+    slider of the head explorer on the pages of 3(a) and 3(b).
+
+    >>> from snippets.hand_design import select_by_content
+    >>> round(smallest_gap(with_smallest_gap(select_by_content(), 12.0, 30.0)), 9)
+    12.0
+    """
+    model = numpy_head(model)
+    if not own_gap > 0:
+        raise ValueError(f"own_gap must be the head's smallest gap, a positive number; got {own_gap}")
+    return NumpyTransformer(model.Km, model.Qm * (gap / own_gap), model.Vm, model.pos)
+# --8<-- [end:with_smallest_gap]
 
 
 # --8<-- [start:worst_error_vs_gap]
