@@ -10,7 +10,11 @@ axe on their thousands of elements.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser_support import problems
+
+pytestmark = pytest.mark.browser
 
 FAILING = {"serious", "critical"}
 

@@ -20,6 +20,8 @@ import pytest
 from tests.browser_support import DESKTOP, PHONE, problems, script
 from tests.support import ROOT
 
+pytestmark = pytest.mark.browser
+
 PAGE_BUDGET = 1024 * 1024  # bytes transferred per page, compressed as a static host serves it
 
 

@@ -70,7 +70,7 @@ def test_the_real_build_stops_before_writing_a_page(tmp_path):
     repo = tmp_path / "book"
     repo.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", repo)
-    for folder in ("docs", "snippets", "hooks"):
+    for folder in ("docs", "snippets", "hooks", "overrides"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     design = repo / "snippets" / "hand_design.py"
     old, new = "TOKEN_VALUE = -0.75", "TOKEN_VALUE = -0.25"
