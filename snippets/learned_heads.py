@@ -4,10 +4,16 @@
 for a task and trains it with plain SGD on the mean-squared error, one random
 sequence per step. Part of every task's inputs is held out of training, so
 ``accuracy`` can be measured on sequences the head has never seen.
+
+``train_loop`` also takes the course's form, ``train_loop(make_batch,
+input_dim, qk_dim, v_dim, pos_dim=None, max_seq_len=None, remove_cls=False,
+num_epochs=10001, lr=3e-2)`` returning ``(transformer, final_loss)``
+(:func:`train_on_batches`), so the course's cells run on it unchanged.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from typing import NamedTuple
@@ -101,6 +107,60 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
         torch.set_num_threads(threads)
     return model, losses
 # --8<-- [end:train_loop]
+
+
+def train_on_batches(make_batch, input_dim: int, qk_dim: int, v_dim: int, pos_dim: int | None = None,
+                     max_seq_len: int | None = None, remove_cls: bool = False, num_epochs: int = 10001,
+                     lr: float = 3e-2, log_every: int = 1_000, log=print):
+    """The course's ``train_loop``: SGD on the mean-squared error, a ``make_batch()`` per step; ``(model, final_loss)``.
+
+    ``make_batch()`` returns ``(seq, target)`` tensors; with ``remove_cls``
+    the first output row (the CLS token's) is dropped before the loss.
+    ``max_seq_len`` defaults to PytorchTransformer's. ``final_loss`` is the
+    loss of the last step, a float; every ``log_every`` steps ``log`` gets it.
+
+    >>> def make_batch():
+    ...     seq = torch.eye(3)[torch.randint(0, 3, (4,))]
+    ...     return seq, seq
+    >>> model, final_loss = train_on_batches(make_batch, 3, 3, 3, num_epochs=50, log=None)
+    >>> type(model).__name__, type(final_loss).__name__
+    ('PytorchTransformer', 'float')
+    """
+    sizes = dict(pos_dim=pos_dim) if max_seq_len is None else dict(pos_dim=pos_dim, max_seq_len=max_seq_len)
+    model = PytorchTransformer(input_dim, qk_dim, v_dim, **sizes)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    loss = None
+    for epoch in range(num_epochs):
+        seq, target_rows = make_batch()
+        out = model(seq)
+        if remove_cls:
+            out = out[1:]
+        if out.shape != target_rows.shape:
+            raise ValueError(f"make_batch's target must have the output's shape {tuple(out.shape)}"
+                             f"{' (CLS row removed)' if remove_cls else ''}; got {tuple(target_rows.shape)}")
+        loss = torch.nn.functional.mse_loss(out, target_rows)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if log and epoch % log_every == 0:
+            log(f"epoch {epoch:>6}: loss {loss.item():.4g}")
+    if loss is None:
+        raise ValueError(f"num_epochs must be at least 1; got {num_epochs}")
+    return model, loss.item()
+
+
+def _also_the_course_form(book_form):
+    """``book_form`` (a task first), handing the course's call (a ``make_batch`` first) to :func:`train_on_batches`."""
+
+    @functools.wraps(book_form)
+    def train_loop(*args, **kwargs):
+        first = args[0] if args else kwargs.get("make_batch", kwargs.get("task"))
+        return (train_on_batches if callable(first) else book_form)(*args, **kwargs)
+
+    return train_loop
+
+
+train_loop = _also_the_course_form(train_loop)
 
 
 LOG_LINE = re.compile(r"step\s+(\d+): mean loss ([\d.e+-]+), smallest gap ([\d.e+-]+)")

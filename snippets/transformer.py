@@ -11,6 +11,12 @@ the softmax running over the keys (along each row). ``Km`` and ``Qm`` have
 shape ``(input_dim + pos_dim, qk_dim)``, ``Vm`` has shape ``(input_dim +
 pos_dim, v_dim)`` and ``pos`` has shape ``(max_seq_len, pos_dim)``.
 
+The course's notebook calls ``NumpyTransformer.forward(seq, verbose=False,
+plot=False)``: ``verbose`` prints the intermediate K, Q, V, scores, attention
+and output, ``plot`` draws them. ``forward`` takes both (:func:`show_steps`
+does the printing and drawing), so the course's cells run on these classes
+unchanged; the listing the book shows is the formula alone.
+
 Both versions compute every query at once and use a softmax that subtracts
 the row maximum, so hand-set weights in the hundreds cannot overflow. (The
 NumPy one also takes a stack of equally long sequences, to check a head on
@@ -20,6 +26,8 @@ once, naming the shapes; the classes are the formulas.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 
 import numpy as np
@@ -59,6 +67,23 @@ def _check_sequence(model, seq_shape: tuple) -> None:
         raise ValueError(
             f"seq has {seq_shape[-2]} tokens but pos has rows for at most {max_seq_len}; got shape {tuple(seq_shape)}"
         )
+
+
+def _with_course_options(forward):
+    """``forward`` that also takes the course's ``verbose`` and ``plot`` flags, second and third as the course has them.
+
+    ``inspect.getsource`` still shows the book's ``forward``; ``help`` shows the full signature.
+    """
+
+    @functools.wraps(forward)
+    def forward_with_options(self, seq, verbose: bool = False, plot: bool = False, return_attention: bool = False):
+        out, weights = forward(self, seq, return_attention=True)
+        if verbose or plot:
+            show_steps(self, seq, verbose=verbose, plot=plot)
+        return (out, weights) if return_attention else out
+
+    forward_with_options.__signature__ = inspect.signature(forward_with_options, follow_wrapped=False)
+    return forward_with_options
 
 
 # --8<-- [start:NumpyTransformer]
@@ -107,6 +132,8 @@ class NumpyTransformer:
         out = weights @ (x @ self.Vm)  # weights @ V: (..., seq_len, v_dim)
         return (out, weights) if return_attention else out
 # --8<-- [end:NumpyTransformer]
+
+    forward = _with_course_options(forward)
 
     @classmethod
     def from_pytorch(cls, model: "PytorchTransformer") -> "NumpyTransformer":
@@ -189,3 +216,76 @@ def numpy_head(model) -> NumpyTransformer:
     if isinstance(model, PytorchTransformer):
         return NumpyTransformer.from_pytorch(model)
     raise ValueError(f"expected a NumpyTransformer or a PytorchTransformer; got {type(model).__name__}")
+
+
+def steps(model: NumpyTransformer, seq) -> dict[str, np.ndarray]:
+    """The intermediate matrices of ``model.forward(seq)``: inputs, K, Q, V, scores, attention, output.
+
+    >>> sorted(steps(NumpyTransformer(np.eye(2), np.eye(2), np.eye(2)), np.eye(2)))
+    ['K', 'Q', 'V', 'attention', 'inputs', 'output', 'scores']
+    """
+    x = model.inputs(seq)
+    scores = model._scores(x)
+    attention = softmax(scores, axis=-1)
+    V = x @ model.Vm
+    return {"inputs": x, "K": x @ model.Km, "Q": x @ model.Qm, "V": V, "scores": scores,
+            "attention": attention, "output": attention @ V}
+
+
+def show_steps(model: NumpyTransformer, seq, verbose: bool = True, plot: bool = False):
+    """Print (``verbose``) and draw (``plot``) the steps of ``model.forward(seq)``, as the course's flags ask.
+
+    The drawing has one panel per matrix, each at its true scale with its
+    own colorbar (signed ones centred on 0, attention from 0 to 1); in a
+    notebook it is displayed, and it is returned either way.
+
+    >>> show_steps(NumpyTransformer(np.eye(2), np.zeros((2, 2)), np.eye(2)), np.eye(2))
+    K (seq_len, qk_dim) =
+    [[1. 0.]
+     [0. 1.]]
+    ...
+    attention = softmax of the scores over the keys (row i: query i) =
+    [[0.5 0.5]
+     [0.5 0.5]]
+    ...
+    """
+    parts = steps(model, seq)
+    if verbose:
+        labels = {"K": "K (seq_len, qk_dim)", "Q": "Q (seq_len, qk_dim)", "V": "V (seq_len, v_dim)",
+                  "scores": "scores = Q K^T / sqrt(qk_dim)",
+                  "attention": "attention = softmax of the scores over the keys (row i: query i)",
+                  "output": "output = attention V"}
+        for name, label in labels.items():
+            print(f"{label} =\n{parts[name]}")
+    if not plot:
+        return None
+    import matplotlib.pyplot as plt
+
+    from snippets.plotting import heatmap
+
+    names = ("inputs", "K", "Q", "V", "scores", "attention", "output")
+    fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names), 2.8), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        mat = np.atleast_2d(parts[name] if parts[name].ndim <= 2 else parts[name][0])
+        if name == "attention":
+            heatmap(ax, mat, title=name, vmin=0.0, vmax=1.0)
+        else:
+            limit = max(float(np.abs(mat).max()), 1e-12)
+            heatmap(ax, mat, title=f"{name} {mat.shape}", cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_xlabel("key" if name in ("scores", "attention") else "column")
+        ax.set_ylabel("query" if name in ("scores", "attention") else "token")
+    fig.tight_layout()
+    _display(fig)
+    return fig
+
+
+def _display(fig) -> None:
+    """Show ``fig`` in a running notebook (whatever matplotlib's backend); elsewhere leave it to the caller."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        from IPython.display import display
+
+        display(fig)
