@@ -28,7 +28,9 @@ soon as the build knows its files (the kernel runs on another core while the
 pages render), and the executed copy is stored under a key made of the
 notebook and ``inputs_hash``. mkdocs-jupyter (``execute: false``) converts that
 copy; the page's download link gets the notebook as written. An error in a
-cell stops the build, naming the notebook and the cell.
+cell stops the build, naming the notebook and the cell. The kernel talks to
+the build over local TCP sockets, encrypted with CurveZMQ keys the kernel
+manager provisions (``KERNEL_CONFIG``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -203,10 +206,19 @@ def on_page_markdown(markdown, page, config, files):
 # -- notebooks ----------------------------------------------------------------------------------
 
 
-def _execute(source: Path, target: Path, kernel_name: str, errors: dict):
+# The kernel talks to the build over local TCP sockets. jupyter_client gives it CurveZMQ keys (the
+# kernelspec ipykernel installs declares that it takes them), so that traffic is encrypted and
+# authenticated; without keys the kernel warns, on every build, that it runs in plain text.
+# "required": a kernel that cannot be given keys fails the build rather than run unencrypted.
+KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "required"}}
+
+
+def _execute(source: Path, target: Path, kernel_name: str, errors: dict, seconds: dict):
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
+    start = time.perf_counter()
     try:
         notebook = nbformat.read(source, as_version=4)
         client = NotebookClient(
@@ -214,11 +226,13 @@ def _execute(source: Path, target: Path, kernel_name: str, errors: dict):
             kernel_name=kernel_name,
             timeout=CELL_TIMEOUT,
             resources={"metadata": {"path": str(source.parent)}},
+            config=Config(KERNEL_CONFIG),
         )
         client.execute()
     except Exception as err:  # reported when the build reaches the page
         errors[str(source)] = err
         return
+    seconds[str(source)] = time.perf_counter() - start
     partial = target.with_suffix(".partial")
     nbformat.write(notebook, partial)
     partial.replace(target)
@@ -227,7 +241,7 @@ def _execute(source: Path, target: Path, kernel_name: str, errors: dict):
 def _start_notebooks(config):
     """Execute every notebook of the book in the background, from the start of the build."""
     plugin = config.plugins.get("mkdocs-jupyter")
-    _STATE["notebooks"], _STATE["errors"] = {}, {}
+    _STATE["notebooks"], _STATE["errors"], _STATE["executed"] = {}, {}, {}
     if plugin is None:
         return
     if plugin.config["execute"]:
@@ -246,7 +260,9 @@ def _start_notebooks(config):
         thread = None
         if not target.is_file():
             thread = threading.Thread(
-                target=_execute, args=(source, target, plugin.config["kernel_name"], _STATE["errors"]), daemon=True
+                target=_execute,
+                args=(source, target, plugin.config["kernel_name"], _STATE["errors"], _STATE["executed"]),
+                daemon=True,
             )
             thread.start()
         _STATE["notebooks"][uri] = (source, target, thread)
@@ -269,6 +285,10 @@ def on_pre_page(page, config, files):
     if source is not None and str(source) in _STATE["errors"]:
         err = _STATE["errors"][str(source)]
         raise PluginError(f"{page.file.src_uri}: executing the notebook failed:\n{err}")
+    if source is not None:
+        seconds = _STATE["executed"].get(str(source))
+        ran = f"executed in {seconds:.1f} s" if seconds is not None else "unchanged, executed copy reused"
+        log.info("notebook %s: %s", page.file.src_uri, ran)
     return page
 
 

@@ -124,7 +124,7 @@ def unused_rules_removed(css: str, classes: set[str]) -> str:
 
 
 def on_post_page(output, page, config):
-    if not getattr(page, "nb_url", None):
+    if not getattr(page, "nb_url", None) and not getattr(page, "includes_notebooks", False):  # hooks/whole_book.py
         return output
     classes = {c for m in CLASS_ATTRIBUTE.finditer(output) for c in m[1].split()}
 

@@ -64,13 +64,19 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
 
 
+WHOLE_BOOK = "whole-book/"  # every other page again, on one page (hooks/whole_book.py)
+
+
 def site_pages(site: Path) -> list[str]:
-    """Every page of the built site as a URL path: ``""`` (home), ``"part1/argmax-attention/"``, ..."""
+    """Every page of the built site as a URL path: ``""`` (home), ``"part1/argmax-attention/"``, ...
+
+    The whole book on one page is not among them: it is every other page again, too long for a
+    screenshot of the whole page; tests/test_whole_book.py reads and prints it."""
     pages = []
     for index in site.rglob("index.html"):
         rel = index.parent.relative_to(site).as_posix()
         pages.append("" if rel == "." else rel + "/")
-    return sorted(pages, key=lambda p: (p != "", p))
+    return sorted((p for p in pages if p != WHOLE_BOOK), key=lambda p: (p != "", p))
 
 
 def slug(path: str) -> str:

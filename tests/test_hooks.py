@@ -122,12 +122,14 @@ def test_edits_to_code_page_or_notebook_change_the_built_pages_and_nothing_else_
     result, page, notebook = build(book, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "value 1" in page and "twice 2" in page and "notebook 1" in notebook
+    assert "notebook nb.ipynb: executed in" in result.stderr
+    assert "without encryption" not in result.stderr, "the notebook's kernel ran unencrypted over TCP"
     assert runs(tmp_path) == 1
 
     result, page, notebook = build(book, tmp_path)  # nothing changed: nothing runs
     assert result.returncode == 0 and runs(tmp_path) == 1
     assert "value 1" in page and "notebook 1" in notebook
-    assert "Kernel" not in result.stderr, "the notebook was executed again with nothing changed"
+    assert "nb.ipynb: unchanged, executed copy reused" in result.stderr, "the notebook was executed again"
 
     (book / "tinybook" / "numbers.py").write_text("VALUE = 5\n")  # an edit to the code pages import
     result, page, notebook = build(book, tmp_path)
@@ -193,3 +195,20 @@ def test_notebook_style_keeps_only_rules_that_can_match():
         ".md-typeset__table .on{d:4}",
         ".on{content:'}'}",
     ]
+
+
+def test_the_whole_book_keeps_ids_apart_and_links_on_its_page():
+    whole_book = load("whole_book")
+    chapters = {"": "home", "part1/a/": "part1-a", "part1/b/": "part1-b"}
+    chapter = (
+        '<h2 id="why">Why</h2><a href="#why">here</a><a href="../b/">b</a><a href="../b/#how">b, how</a>'
+        '<a href="../../">home</a><img src="../../assets/figures/f.svg"><a href="HW3.ipynb" download>notebook</a>'
+        '<a href="https://example.org/">elsewhere</a><input name="__tabbed_1" id="__tabbed_1_1">'
+        '<label for="__tabbed_1_1">tab</label>'
+    )
+    assert whole_book.relinked(chapter, "part1/a/", chapters, "whole-book/") == (
+        '<h2 id="part1-a--why">Why</h2><a href="#part1-a--why">here</a><a href="#part1-b">b</a>'
+        '<a href="#part1-b--how">b, how</a><a href="#home">home</a><img src="../assets/figures/f.svg">'
+        '<a href="../part1/a/HW3.ipynb" download>notebook</a><a href="https://example.org/">elsewhere</a>'
+        '<input name="part1-a--__tabbed_1" id="part1-a--__tabbed_1_1"><label for="part1-a--__tabbed_1_1">tab</label>'
+    )

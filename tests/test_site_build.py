@@ -45,3 +45,13 @@ def test_page_code_runs_once_per_test_run(build_output, page_code_ran_first):
         pytest.skip(f"the page tests did not all run and pass first: the build ran {ran} blocks itself")
     assert ran == 0 and reused > 0, f"the build ran {ran} code blocks the page tests had already run"
     print(f"the build ran no page code: {reused} blocks' outputs came from the page tests")
+
+
+def test_the_notebook_kernel_runs_encrypted_and_warns_of_nothing(build_output):
+    """The build gives the notebook's kernel CurveZMQ keys (hooks/build_cache.py), so the kernel does not
+    warn, on every build, that it runs over TCP without encryption."""
+    executed = re.search(r"notebook (\S+\.ipynb): executed in", build_output)
+    if executed is None:
+        pytest.skip("this build reused an executed notebook: no kernel ran")
+    assert "without encryption" not in build_output, "the notebook's kernel ran unencrypted over TCP"
+    assert "[IPKernelApp] WARNING" not in build_output, "the notebook's kernel warned"
