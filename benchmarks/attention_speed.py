@@ -59,7 +59,9 @@ def blas_report() -> list[str]:
                     lines.append(f"OpenBLAS threads {threads()}, core {core().decode()}")
                     break
     lines.append("environment: " + ", ".join(f"{v}={os.environ.get(v, '(unset)')}" for v in ENV_VARS))
-    lines.append(f"torch {torch.__version__}: {torch.get_num_threads()} threads; numpy {np.__version__}; {os.cpu_count()} CPUs")
+    lines.append(
+        f"torch {torch.__version__}: {torch.get_num_threads()} threads; numpy {np.__version__}; {os.cpu_count()} CPUs"
+    )
     return lines
 
 

@@ -52,7 +52,11 @@ from tests.browser_support import (  # noqa: E402
 BUILD_BUDGET, REBUILD_BUDGET, TEST_BUDGET = 30.0, 3.0, 60.0
 PAGE_BUDGET = 300 * 1024
 LIGHTHOUSE_BUDGET = 95
-LIGHTHOUSE_CANDIDATES = [os.environ.get("LIGHTHOUSE"), shutil.which("lighthouse"), "/tmp/lh/node_modules/.bin/lighthouse"]
+LIGHTHOUSE_CANDIDATES = [
+    os.environ.get("LIGHTHOUSE"),
+    shutil.which("lighthouse"),
+    "/tmp/lh/node_modules/.bin/lighthouse",
+]
 
 
 def verdict(ok: bool) -> str:
@@ -69,7 +73,10 @@ def build(site: Path, cache: Path, port: int) -> tuple[float, str]:
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
@@ -97,9 +104,20 @@ def lighthouse(binary: str, url: str, preset: str) -> dict:
     flags = ["--preset=desktop"] if preset == "desktop" else []
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run(
-            [binary, url, "--only-categories=performance", *flags, "--output=json", f"--output-path={out.name}",
-             "--quiet", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}"],
-            env={**os.environ, "CHROME_PATH": find_chromium()}, check=True, capture_output=True, timeout=180,
+            [
+                binary,
+                url,
+                "--only-categories=performance",
+                *flags,
+                "--output=json",
+                f"--output-path={out.name}",
+                "--quiet",
+                f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+            ],
+            env={**os.environ, "CHROME_PATH": find_chromium()},
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         report = json.loads(Path(out.name).read_text())
     audits = report["audits"]
@@ -126,17 +144,25 @@ def main():
         cleans = [build(tmp / "site", tmp / f"cache-{run}", port)[0] for run in range(args.runs)]
         rebuilds = [build(tmp / "site-again", tmp / "cache-0", port)[0] for _ in range(args.runs)]
         clean, rebuild = statistics.median(cleans), statistics.median(rebuilds)
-        print(f"\nBuild (mkdocs build --strict; median of {args.runs}: "
-              f"clean {', '.join(f'{t:.1f}' for t in cleans)} s; again {', '.join(f'{t:.1f}' for t in rebuilds)} s)")
-        print(f"  clean, notebook executed    {clean:6.1f} s   budget {BUILD_BUDGET:.0f} s   {verdict(clean <= BUILD_BUDGET)}")
-        print(f"  again, nothing changed      {rebuild:6.1f} s   budget {REBUILD_BUDGET:.0f} s   {verdict(rebuild <= REBUILD_BUDGET)}")
+        print(
+            f"\nBuild (mkdocs build --strict; median of {args.runs}: "
+            f"clean {', '.join(f'{t:.1f}' for t in cleans)} s; again {', '.join(f'{t:.1f}' for t in rebuilds)} s)"
+        )
+        print(
+            f"  clean, notebook executed    {clean:6.1f} s   budget {BUILD_BUDGET:.0f} s   {verdict(clean <= BUILD_BUDGET)}"
+        )
+        print(
+            f"  again, nothing changed      {rebuild:6.1f} s   budget {REBUILD_BUDGET:.0f} s   {verdict(rebuild <= REBUILD_BUDGET)}"
+        )
         over |= clean > BUILD_BUDGET or rebuild > REBUILD_BUDGET
 
         if args.tests:
             times = []
             for _ in range(args.runs):
                 start = time.perf_counter()
-                result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
+                result = subprocess.run(
+                    [sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True
+                )
                 times.append(time.perf_counter() - start)
             seconds = statistics.median(times)
             summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "(no output)"
@@ -160,8 +186,14 @@ def main():
 
             binary = args.lighthouse or next((c for c in LIGHTHOUSE_CANDIDATES if c and Path(c).exists()), None)
             if args.no_lighthouse or binary is None:
-                print("\nLighthouse: skipped" + ("" if args.no_lighthouse else
-                      " (not found: npm install --prefix /tmp/lh lighthouse@12.2.3, or pass --lighthouse PATH)"))
+                print(
+                    "\nLighthouse: skipped"
+                    + (
+                        ""
+                        if args.no_lighthouse
+                        else " (not found: npm install --prefix /tmp/lh lighthouse@12.2.3, or pass --lighthouse PATH)"
+                    )
+                )
                 return 1 if over else 0
             print(f"\nLighthouse performance ({binary}; budget {LIGHTHOUSE_BUDGET} on mobile)")
             print(f"  {'page':<36} {'desktop':>26}   {'mobile (simulated slow phone)':>34}")

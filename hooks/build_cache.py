@@ -52,8 +52,18 @@ from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["numpy", "torch", "matplotlib", "nbclient", "nbconvert", "ipykernel", "mkdocs-jupyter", "markdown-exec",
-            "pymdown-extensions", "markdown"]
+PACKAGES = [
+    "numpy",
+    "torch",
+    "matplotlib",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "mkdocs-jupyter",
+    "markdown-exec",
+    "pymdown-extensions",
+    "markdown",
+]
 
 CELL_TIMEOUT = 300  # seconds; a hung kernel fails the build instead of holding it
 

@@ -40,7 +40,10 @@ from mkdocs.utils import get_relative_url
 
 MOUNT = re.compile(r'<div class="(?P<kind>head-explorer|temperature-explorer)"(?P<attrs>[^>]*)>')
 TASK = re.compile(r'\bdata-task="(?P<task>[^"]*)"')
-SCRIPTS = {"head-explorer": "javascripts/head-explorer.js", "temperature-explorer": "javascripts/temperature-explorer.js"}
+SCRIPTS = {
+    "head-explorer": "javascripts/head-explorer.js",
+    "temperature-explorer": "javascripts/temperature-explorer.js",
+}
 GAP_SLIDER = {"min": 0.0, "max": 40.0, "step": 0.1}  # logit gaps the head explorer's slider offers
 TEMPERATURE_STOPS = (-2.0, 2.0, 41)  # log10 of the first and last temperature, and how many (as the 1(b) plot)
 
@@ -69,7 +72,9 @@ def head_data(task: str) -> str:
     from snippets.transformer import numpy_head
 
     if task not in MODEL_SIZES:
-        raise ValueError(f"the head explorer takes a task with a learned head, one of {sorted(MODEL_SIZES)}; got {task!r}")
+        raise ValueError(
+            f"the head explorer takes a task with a learned head, one of {sorted(MODEL_SIZES)}; got {task!r}"
+        )
     spec = get_task(task)
     heads = {}
     for name, label, model in (

@@ -26,11 +26,28 @@ FIGURE = re.compile(r'<svg\b(?=[^>]*\brole="img")(?P<tag>[^>]*)>.*?</svg>', re.S
 LABEL = re.compile(r'\baria-label="(?P<label>[^"]*)"')
 WIDTH, HEIGHT = re.compile(r'\bwidth="(?P<pt>[\d.]+)pt"'), re.compile(r'\bheight="(?P<pt>[\d.]+)pt"')
 # SVG names with capitals, which an HTML parser lower-cases (the HTML standard's tables, those SVG figures use).
-SVG_CASE = {name.lower(): name for name in (
-    "viewBox", "preserveAspectRatio", "clipPath", "clipPathUnits", "linearGradient", "radialGradient",
-    "gradientUnits", "gradientTransform", "patternUnits", "patternTransform", "textLength", "lengthAdjust",
-    "markerWidth", "markerHeight", "refX", "refY", "rdf:RDF",
-)}
+SVG_CASE = {
+    name.lower(): name
+    for name in (
+        "viewBox",
+        "preserveAspectRatio",
+        "clipPath",
+        "clipPathUnits",
+        "linearGradient",
+        "radialGradient",
+        "gradientUnits",
+        "gradientTransform",
+        "patternUnits",
+        "patternTransform",
+        "textLength",
+        "lengthAdjust",
+        "markerWidth",
+        "markerHeight",
+        "refX",
+        "refY",
+        "rdf:RDF",
+    )
+}
 NAME = re.compile(r"(?<=[<\s/])(" + "|".join(re.escape(name) for name in SVG_CASE) + r")(?=[\s=>/])")
 PX_PER_PT = 4 / 3
 

@@ -33,9 +33,7 @@ import pykatex
 
 log = logging.getLogger("mkdocs.hooks.math")
 
-ARITHMATEX = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.S
-)
+ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.S)
 DELIMITERS = re.compile(r"^\s*(?:\\\((?P<inline>.*)\\\)|\\\[(?P<display>.*)\\\])\s*$", re.S)
 # In the notebook's Markdown: $$display$$ first, then $inline$ (not "\$", not "$ " at the start).
 NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$", re.S)

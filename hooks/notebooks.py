@@ -116,7 +116,9 @@ def unused_rules_removed(css: str, classes: set[str]) -> str:
             selectors = [
                 s
                 for s in _selectors(prelude)
-                if all(c in classes or c.startswith(ADDED_IN_THE_BROWSER) for c in CLASS.findall(NOT_REQUIRED.sub("", s)))
+                if all(
+                    c in classes or c.startswith(ADDED_IN_THE_BROWSER) for c in CLASS.findall(NOT_REQUIRED.sub("", s))
+                )
             ]
             if selectors:
                 kept.append(f"{','.join(selectors)}{{{body}}}")

@@ -45,6 +45,5 @@ def on_files(files, config):
         name = f"{Path(file.src_uri).stem}-student.ipynb"
         uri = posixpath.join(posixpath.dirname(file.dest_uri), name)  # beside the notebook's own download
         files.append(File.generated(config, uri, content=nbformat.writes(student) + "\n"))
-        log.info("%s: student edition %s (%d of %d cells)", file.src_uri, uri, len(student.cells),
-                 len(notebook.cells))
+        log.info("%s: student edition %s (%d of %d cells)", file.src_uri, uri, len(student.cells), len(notebook.cells))
     return files

@@ -78,7 +78,7 @@ def relinked(content: str, page_url: str, chapters: dict[str, str], book_url: st
             target = url  # another site, mailto:, data:
         else:
             resolved = urlsplit(urljoin(BASE + page_url, url))
-            path = resolved.path[len(urlsplit(BASE).path):]
+            path = resolved.path[len(urlsplit(BASE).path) :]
             if path in chapters or path + "/" in chapters:
                 chapter = chapters.get(path, chapters.get(path + "/"))
                 target = f"#{chapter}--{resolved.fragment}" if resolved.fragment else f"#{chapter}"

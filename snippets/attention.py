@@ -66,6 +66,8 @@ def softmax(logits, axis: int = -1) -> np.ndarray:
     z = _as_float("logits", logits, 1)
     e = np.exp(z - z.max(axis=axis, keepdims=True))  # minus the max: same softmax, exp cannot overflow
     return e / e.sum(axis=axis, keepdims=True)
+
+
 # --8<-- [end:softmax]
 
 
@@ -81,6 +83,8 @@ def attention_scores(keys, queries) -> np.ndarray:
     """
     K, _, Q = _check_attention(keys, keys, queries)
     return Q @ np.swapaxes(K, -1, -2)  # (..., m, n)
+
+
 # --8<-- [end:attention_scores]
 
 
@@ -100,6 +104,8 @@ def softmax_attention(keys, values, queries, scale: bool = True) -> np.ndarray:
     if scale:
         scores = scores / math.sqrt(K.shape[-1])  # so the scores' variance does not grow with d
     return softmax(scores, axis=-1) @ V  # (..., m, n) @ (..., n, d_v) -> (..., m, d_v)
+
+
 # --8<-- [end:softmax_attention]
 
 
@@ -119,6 +125,8 @@ def argmax_attention(keys, values, queries) -> np.ndarray:
     K, V, Q = _check_attention(keys, values, queries, batched=False)
     best = np.argmax(Q @ K.T, axis=-1)  # per query, the index j of the largest q . k_j
     return V[best]
+
+
 # --8<-- [end:argmax_attention]
 
 

@@ -19,7 +19,9 @@ def _check_attention(keys: torch.Tensor, values: torch.Tensor, query: torch.Tens
     if keys.shape[0] != values.shape[0]:
         raise ValueError(f"one value per key; got keys {tuple(keys.shape)} and values {tuple(values.shape)}")
     if query.shape[0] != keys.shape[1]:
-        raise ValueError(f"query must have the keys' width; got query {tuple(query.shape)} and keys {tuple(keys.shape)}")
+        raise ValueError(
+            f"query must have the keys' width; got query {tuple(query.shape)} and keys {tuple(keys.shape)}"
+        )
 
 
 def _check_target(target: torch.Tensor, values: torch.Tensor) -> None:
@@ -39,6 +41,8 @@ def softmax_attention(keys, values, query, temperature: float = 1.0):
     _check_attention(keys, values, query)
     scores = keys @ query / keys.shape[1] ** 0.5  # (n,)
     return torch.softmax(scores / temperature, dim=0) @ values  # (d_v,)
+
+
 # --8<-- [end:softmax_attention]
 
 
@@ -56,6 +60,8 @@ def argmax_attention(keys, values, query):
     scores = keys @ query  # (n,)
     weights = torch.nn.functional.one_hot(scores.argmax(), keys.shape[0]).to(values.dtype)  # (n,), one-hot
     return weights @ values  # (d_v,)
+
+
 # --8<-- [end:argmax_attention]
 
 
@@ -73,6 +79,8 @@ def straight_through_attention(keys, values, query):
     soft = torch.softmax(keys @ query / keys.shape[1] ** 0.5, dim=0)  # (n,)
     hard = torch.nn.functional.one_hot(soft.argmax(), keys.shape[0]).to(soft.dtype)  # (n,), one-hot
     return (hard + soft - soft.detach()) @ values  # value of hard, gradient of soft
+
+
 # --8<-- [end:straight_through_attention]
 
 
@@ -91,6 +99,8 @@ def gradients(attention, keys, values, query):
     if not out.requires_grad:  # no path at all: every gradient is zero
         return tuple(torch.zeros_like(t) for t in (query, keys, values))
     return torch.autograd.grad(out, (query, keys, values), allow_unused=True, materialize_grads=True)
+
+
 # --8<-- [end:gradients]
 
 
@@ -116,4 +126,6 @@ def learn_query(attention, keys, values, query, target, steps: int = 60, lr: flo
             (grad,) = torch.autograd.grad(loss, query, allow_unused=True, materialize_grads=True)
             query = (query - lr * grad).detach().requires_grad_(True)
     return losses
+
+
 # --8<-- [end:learn_query]

@@ -40,8 +40,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from snippets.hw3_tasks import CLS, VOCAB, all_sequences, decode, encode, get_task, verify_head
-from snippets.plotting import heatmap
 from snippets.learned_heads import read_log
+from snippets.plotting import heatmap
 from snippets.sharpness import query_gaps, required_gap, wanted_keys
 from snippets.transformer import NumpyTransformer, numpy_head
 
@@ -91,8 +91,9 @@ def compare_transformers(hand, learned, seq):
         panels.append((name, {h: getattr(m, name) for h, m in heads}, features, cols, True))
     if heads[0][1].pos is not None:
         pos_labels = [f"pos{k}" for k in range(heads[0][1].pos.shape[1])]
-        panels.append(("pos", {h: m.pos for h, m in heads}, [f"p{k}" for k in range(len(heads[0][1].pos))],
-                       pos_labels, True))
+        panels.append(
+            ("pos", {h: m.pos for h, m in heads}, [f"p{k}" for k in range(len(heads[0][1].pos))], pos_labels, True)
+        )
     acts = {}
     for h, m in heads:
         x = m.inputs(rows)
@@ -116,9 +117,12 @@ def compare_transformers(hand, learned, seq):
             if col_labels is None:
                 ax.set_xticks(range(mat.shape[1]), [str(c) for c in range(mat.shape[1])])
             _annotate(ax, mat, im)
-    fig.suptitle(f"hand-designed vs learned head on [{', '.join(tokens)}] (each panel its own colorbar)",
-                 y=1 - 0.2 / height)
+    fig.suptitle(
+        f"hand-designed vs learned head on [{', '.join(tokens)}] (each panel its own colorbar)", y=1 - 0.2 / height
+    )
     return fig
+
+
 # --8<-- [end:compare_transformers]
 
 
@@ -127,8 +131,15 @@ def _annotate(ax, mat, im) -> None:
     for (i, j), v in np.ndenumerate(mat):
         r, g, b, _ = im.cmap(im.norm(v))
         text = f"{v:.0e}" if 0 < abs(v) < 1e-3 else f"{v:.2g}"  # tiny values short: 5e-14
-        ax.text(j, i, text, ha="center", va="center", fontsize=8,
-                color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white")
+        ax.text(
+            j,
+            i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white",
+        )
 
 
 # --8<-- [start:symmetries]
@@ -210,6 +221,8 @@ def shift_token_rows(model, cq, ck=None) -> NumpyTransformer:
         return np.vstack([W[:d] + c, W[d:] - c])
 
     return NumpyTransformer(moved(model.Km, ck), moved(model.Qm, cq), model.Vm, model.pos)
+
+
 # --8<-- [end:symmetries]
 
 
@@ -278,6 +291,8 @@ def score_table(model) -> tuple[np.ndarray, list[str]]:
         labels = [f"{n}{k}" for k in range(n_pos) for n in names[:d]]
     scores = x @ M @ x.T
     return scores - scores.max(axis=1, keepdims=True), labels
+
+
 # --8<-- [end:score_table]
 
 
@@ -385,7 +400,11 @@ def facts_of_head(model, task) -> HeadFacts:
     folded = one_hot_positions(model)
     d = folded.input_dim
     n_pos = 1 if folded.pos is None else len(folded.pos)
-    x = np.eye(d) if folded.pos is None else np.array([np.concatenate([t, p]) for p in np.eye(n_pos) for t in np.eye(d)])
+    x = (
+        np.eye(d)
+        if folded.pos is None
+        else np.array([np.concatenate([t, p]) for p in np.eye(n_pos) for t in np.eye(d)])
+    )
     values = x @ folded.Vm
     best = [kinds[j] for j in table.argmax(axis=1)]  # the best key of each kind of query
     best_key_wanted = all(b == k if task.name == "content" else b.endswith("0") for b, k in zip(best, kinds))
@@ -429,13 +448,21 @@ def training_facts(log, task) -> TrainingFacts:
     steps, losses, gaps = rows[:, 0], rows[:, 1], rows[:, 2]
     half = np.flatnonzero(steps == steps[-1] / 2)
     if not half.size:
-        raise ValueError(f"the log needs a line at half of its last step, {steps[-1] / 2:g}; got steps {steps.tolist()}")
+        raise ValueError(
+            f"the log needs a line at half of its last step, {steps[-1] / 2:g}; got steps {steps.tolist()}"
+        )
     per_doubling = float(gaps[-1] - gaps[half[0]])
     needed = required_gap(get_task(task).lengths[-1])
     doublings = (needed - gaps[-1]) / per_doubling if per_doubling > 0 else np.inf
-    return TrainingFacts(steps=steps, losses=losses, gaps=gaps, loss_drops=1 - losses[1:] / losses[:-1],
-                         gap_per_doubling=per_doubling, required_gap=needed,
-                         steps_needed=float(steps[-1] * 2.0 ** doublings))
+    return TrainingFacts(
+        steps=steps,
+        losses=losses,
+        gaps=gaps,
+        loss_drops=1 - losses[1:] / losses[:-1],
+        gap_per_doubling=per_doubling,
+        required_gap=needed,
+        steps_needed=float(steps[-1] * 2.0**doublings),
+    )
 
 
 def head_facts(hand, learned, task) -> Facts:
@@ -444,8 +471,14 @@ def head_facts(hand, learned, task) -> Facts:
     ``learned`` is the ``Training`` that ``learned_heads.learned_head(task)``
     returns (the model, its losses and its log).
     """
-    return Facts(get_task(task).name, facts_of_head(hand, task), facts_of_head(learned.model, task),
-                 training_facts(learned.log, task))
+    return Facts(
+        get_task(task).name,
+        facts_of_head(hand, task),
+        facts_of_head(learned.model, task),
+        training_facts(learned.log, task),
+    )
+
+
 # --8<-- [end:head_facts]
 
 
@@ -463,45 +496,56 @@ def facts_table(facts: Facts) -> str:
     >>> print(facts_table(Facts("content", f, f, None)).splitlines()[2])
     | inputs checked (every sequence of the task) | 1092 | 1092 |
     """
-    rows = [("inputs checked (every sequence of the task)", "inputs", "{:d}"),
-            ("inputs passing `np.allclose(out, target, rtol=1e-3)`", "pass_allclose", "{:d}"),
-            ("inputs with every row's argmax right", "argmax_right", "{:d}"),
-            ("smallest logit gap, wanted vs unwanted key", "smallest_gap", "{:.3g}"),
-            ("largest attention weight on unwanted keys", "largest_leak", "{:.2g}"),
-            (r"largest \|out - target\|", "largest_error", "{:.2g}"),
-            ("every row of the score table: best key wanted", "best_key_wanted", "")]
+    rows = [
+        ("inputs checked (every sequence of the task)", "inputs", "{:d}"),
+        ("inputs passing `np.allclose(out, target, rtol=1e-3)`", "pass_allclose", "{:d}"),
+        ("inputs with every row's argmax right", "argmax_right", "{:d}"),
+        ("smallest logit gap, wanted vs unwanted key", "smallest_gap", "{:.3g}"),
+        ("largest attention weight on unwanted keys", "largest_leak", "{:.2g}"),
+        (r"largest \|out - target\|", "largest_error", "{:.2g}"),
+        ("every row of the score table: best key wanted", "best_key_wanted", ""),
+    ]
     if facts.task == "content":
         rows.append(("largest distance of a token's value from the token", "value_error", "{:.3f}"))
     else:
-        rows += [("largest distance of a value from its token, at positions 0, 1, 2, 3", "value_error", "{:.3f}"),
-                 ("largest score difference between keys that differ only in token", "key_token_effect", "{:.3f}"),
-                 ("largest change of a query's scores when only its token changes", "query_token_effect", "{:.1%}")]
+        rows += [
+            ("largest distance of a value from its token, at positions 0, 1, 2, 3", "value_error", "{:.3f}"),
+            ("largest score difference between keys that differ only in token", "key_token_effect", "{:.3f}"),
+            ("largest change of a query's scores when only its token changes", "query_token_effect", "{:.1%}"),
+        ]
     lines = ["| over every input | hand-designed | learned |", "|---|---:|---:|"]
     for label, key, fmt in rows:
-        h, l = getattr(facts.hand, key), getattr(facts.learned, key)
-        lines.append(f"| {label} | {_number(h, fmt)} | {_number(l, fmt)} |")
+        hand, learned = getattr(facts.hand, key), getattr(facts.learned, key)
+        lines.append(f"| {label} | {_number(hand, fmt)} | {_number(learned, fmt)} |")
     return "\n".join(lines)
 
 
 def kinds_table(facts: Facts) -> str:
     """Query, key, value and smallest gap of each kind of input row, for both heads, as a Markdown table."""
+
     def vector(v):
         return f"{v[0]:.3g}" if len(v) == 1 else "(" + ", ".join(f"{e:.2f}" for e in v) + ")"
 
-    lines = ["| input | query (hand / learned) | key (hand / learned) | value, learned | smallest gap (hand / learned) |",
-             "|---|---:|---:|---|---:|"]
-    h, l = facts.hand, facts.learned
-    for k, kind in enumerate(h.kinds):
-        lines.append(f"| {kind} | {vector(h.queries[k])} / {vector(l.queries[k])} | "
-                     f"{vector(h.keys[k])} / {vector(l.keys[k])} | {vector(l.values[k])} | "
-                     f"{h.kind_gaps[k]:.3g} / {l.kind_gaps[k]:.3g} |")
+    lines = [
+        "| input | query (hand / learned) | key (hand / learned) | value, learned | smallest gap (hand / learned) |",
+        "|---|---:|---:|---|---:|",
+    ]
+    hand, learned = facts.hand, facts.learned
+    for k, kind in enumerate(hand.kinds):
+        lines.append(
+            f"| {kind} | {vector(hand.queries[k])} / {vector(learned.queries[k])} | "
+            f"{vector(hand.keys[k])} / {vector(learned.keys[k])} | {vector(learned.values[k])} | "
+            f"{hand.kind_gaps[k]:.3g} / {learned.kind_gaps[k]:.3g} |"
+        )
     return "\n".join(lines)
 
 
 def training_table(training: TrainingFacts) -> str:
     """The learned head's training log as a Markdown table: loss, its drop, the smallest gap and its gain."""
-    lines = ["| step | mean loss of the last 1,000 steps | fall from the line above | smallest gap | gain |",
-             "|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| step | mean loss of the last 1,000 steps | fall from the line above | smallest gap | gain |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for k, (step, loss, gap) in enumerate(zip(training.steps, training.losses, training.gaps)):
         drop = f"{training.loss_drops[k - 1]:.0%}" if k else ""
         gain = f"{gap - training.gaps[k - 1]:+.3f}" if k else ""

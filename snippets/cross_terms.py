@@ -23,9 +23,7 @@ from snippets.attention import attention_scores
 def _pair(X, P) -> tuple[np.ndarray, np.ndarray]:
     X, P = np.asarray(X, dtype=float), np.asarray(P, dtype=float)
     if X.ndim != 2 or X.shape != P.shape:
-        raise ValueError(
-            f"X and P must be matrices of the same shape (n, d); got X {X.shape} and P {P.shape}"
-        )
+        raise ValueError(f"X and P must be matrices of the same shape (n, d); got X {X.shape} and P {P.shape}")
     return X, P
 
 
@@ -80,6 +78,8 @@ def concatenated_scores(X, P) -> np.ndarray:
     X, P = _pair(X, P)
     Z = np.concatenate([X, P], axis=1)
     return attention_scores(Z, Z)
+
+
 # --8<-- [end:score_terms]
 
 
@@ -134,6 +134,8 @@ def term_sizes(X, P) -> dict[str, float]:
         "position, row mean removed": rms((position - np.nanmean(position, axis=1, keepdims=True))[off]),
         "|x||p|": float(norms.mean()),
     }
+
+
 # --8<-- [end:sizes]
 
 
@@ -150,4 +152,6 @@ def transformer_layer_weights(width: int, ffn_ratio: int = 4) -> int:
     if width < 1:
         raise ValueError(f"width must be a positive number of dimensions; got {width}")
     return 4 * width**2 + 2 * ffn_ratio * width**2
+
+
 # --8<-- [end:capacity]

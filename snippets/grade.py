@@ -46,8 +46,11 @@ from snippets.transformer import NumpyTransformer, PytorchTransformer, numpy_hea
 HEADS = {"content_head": "content", "position_head": "position", "unique_head": "unique"}
 """The variable the grader reads for each task."""
 REQUIRED = ("content", "position")
-LABELS = {"content": "(a) select by content", "position": "(b) select by position",
-          "unique": "(c) unique vs repeated tokens, optional"}
+LABELS = {
+    "content": "(a) select by content",
+    "position": "(b) select by position",
+    "unique": "(c) unique vs repeated tokens, optional",
+}
 CELL_TIMEOUT = 120  # seconds per cell; the learned heads train in about 10 s each the first time
 
 
@@ -149,18 +152,22 @@ def shape_problems(task, Km, Qm, Vm, pos=None) -> list[str]:
     if problems and "pos" not in arrays and max(arrays[n].shape[0] for n in ("Km", "Qm", "Vm")) > rows:
         problems.append("pos is None: rows for position features need a pos, whose columns they are")
     if arrays["Km"].shape[1] != arrays["Qm"].shape[1]:
-        problems.append(f"Km and Qm must have the same number of columns (qk_dim: a query meets a key in a dot "
-                        f"product); yours: Km has {arrays['Km'].shape[1]}, Qm has {arrays['Qm'].shape[1]}")
+        problems.append(
+            f"Km and Qm must have the same number of columns (qk_dim: a query meets a key in a dot "
+            f"product); yours: Km has {arrays['Km'].shape[1]}, Qm has {arrays['Qm'].shape[1]}"
+        )
     v_dim = 1 if task.name == "unique" else len(VOCAB)
-    why_v = "one number per token, its sign the answer" if task.name == "unique" else \
-        "one per output feature A, B, C"
+    why_v = "one number per token, its sign the answer" if task.name == "unique" else "one per output feature A, B, C"
     if arrays["Vm"].shape[1] != v_dim:
-        problems.append(f"Vm must have {v_dim} column{'s' * (v_dim > 1)} (v_dim), {why_v}; "
-                        f"yours has {arrays['Vm'].shape[1]}")
+        problems.append(
+            f"Vm must have {v_dim} column{'s' * (v_dim > 1)} (v_dim), {why_v}; yours has {arrays['Vm'].shape[1]}"
+        )
     longest = task.lengths[-1] + task.with_cls
     if "pos" in arrays and arrays["pos"].shape[0] < longest:
-        problems.append(f"pos must have at least {longest} rows, one per position of the longest input "
-                        f"({task.lengths[-1]} tokens{' and CLS' * task.with_cls}); yours has {arrays['pos'].shape[0]}")
+        problems.append(
+            f"pos must have at least {longest} rows, one per position of the longest input "
+            f"({task.lengths[-1]} tokens{' and CLS' * task.with_cls}); yours has {arrays['pos'].shape[0]}"
+        )
     return problems
 
 
@@ -215,8 +222,9 @@ def check_head(head, task) -> Report:
     task = get_task(task)
     if head is None:
         blanks = "Km, Qm, Vm and pos" if task.name == "position" else "Km, Qm, Vm"
-        return Report(task.name, "not done yet", lines=[f"fill in the blanks marked TODO ({blanks}), "
-                                                        "then run the cell again"])
+        return Report(
+            task.name, "not done yet", lines=[f"fill in the blanks marked TODO ({blanks}), then run the cell again"]
+        )
     matrices = _matrices(head)
     if matrices is not None:
         problems = shape_problems(task, *matrices)
@@ -226,20 +234,29 @@ def check_head(head, task) -> Report:
     elif callable(getattr(head, "forward", None)):
         model = _OneAtATime(head)
     else:
-        return Report(task.name, "failed", kinds=["shape"],
-                      lines=[f"a head is a NumpyTransformer, the matrices (Km, Qm, Vm[, pos]) or an object with "
-                             f"a forward method; yours is {type(head).__name__}"])
+        return Report(
+            task.name,
+            "failed",
+            kinds=["shape"],
+            lines=[
+                f"a head is a NumpyTransformer, the matrices (Km, Qm, Vm[, pos]) or an object with "
+                f"a forward method; yours is {type(head).__name__}"
+            ],
+        )
     try:
         check = verify_head(model, task)
     except Exception as err:  # a head that cannot run is a failing head, said in one line
         return Report(task.name, "failed", kinds=["raised"], lines=[f"the head raised {_one_line(err)}"])
-    report = Report(task.name, "passed" if not check.failures else "failed",
-                    check.count - len(check.failures), check.count)
+    report = Report(
+        task.name, "passed" if not check.failures else "failed", check.count - len(check.failures), check.count
+    )
     gap_line = None
     if isinstance(model, NumpyTransformer) and task.name != "unique":
         gap, needed = smallest_gap(model, task), required_gap(task.lengths[-1])
-        gap_line = (f"smallest logit gap {gap:.4g} (the course's tolerance needs more than {needed:.2f} "
-                    f"with {task.lengths[-1]} keys)")
+        gap_line = (
+            f"smallest logit gap {gap:.4g} (the course's tolerance needs more than {needed:.2f} "
+            f"with {task.lengths[-1]} keys)"
+        )
     if not check.failures:
         report.lines.append(gap_line or f"{check.measure} {check.worst:.3g}")
         return report
@@ -302,23 +319,30 @@ def _diagnose_attention(model: NumpyTransformer, task, failures: list[str], repo
         hint = ""
         longest = [t for t in failures if len(t) == task.lengths[-1]]
         if task.name == "position" and longest:
-            favourite = {int(model.forward(encode(t, task), return_attention=True)[1].argmax(axis=1).max())
-                         for t in longest}
+            favourite = {
+                int(model.forward(encode(t, task), return_attention=True)[1].argmax(axis=1).max()) for t in longest
+            }
             if favourite == {task.lengths[-1] - 1}:
                 hint = "the head attends to the last position instead of the first; "
-        report.lines.append(f"attention: {hint}queries put most of their weight on keys they should not; "
-                            "change the scores (Qm, Km" + (", pos" if model.pos is not None else "") + ")")
+        report.lines.append(
+            f"attention: {hint}queries put most of their weight on keys they should not; "
+            "change the scores (Qm, Km" + (", pos" if model.pos is not None else "") + ")"
+        )
     if wrong_value is not None:
         tokens, j, v, t = wrong_value
         report.kinds.append("values")
         token_at = f"{tokens[j]}" + (f" at position {j}" if task.name == "position" else "")
-        report.lines.append(f"values: the value of {token_at} is {_row(v)}, but a query attending to it must output "
-                            f"{_row(t)} ({VOCAB[int(np.argmax(t))]}); Vm copies the wrong token")
+        report.lines.append(
+            f"values: the value of {token_at} is {_row(v)}, but a query attending to it must output "
+            f"{_row(t)} ({VOCAB[int(np.argmax(t))]}); Vm copies the wrong token"
+        )
     if stray_weight <= 0.5 and 0 < gap < needed:
         report.kinds.append("too soft")
-        report.lines.append(f"too soft: {gap_line}; every query ranks its keys right, but leaves up to "
-                            f"{stray_weight:.1e} of its weight on keys it should not (the tolerance is {ATOL:g}); "
-                            f"scale Qm (or Km) up by at least {needed / gap:.2f}")
+        report.lines.append(
+            f"too soft: {gap_line}; every query ranks its keys right, but leaves up to "
+            f"{stray_weight:.1e} of its weight on keys it should not (the tolerance is {ATOL:g}); "
+            f"scale Qm (or Km) up by at least {needed / gap:.2f}"
+        )
     elif gap_line and "too soft" not in report.kinds:
         report.lines.append(gap_line)
 
@@ -396,9 +420,14 @@ def grade_notebook(path, timeout: float = CELL_TIMEOUT) -> tuple[dict[str, Repor
     notebook = read_notebook(path)
     notebook.cells.append(nbformat.v4.new_code_cell(_GRADING_CELL, metadata={"grading": True}))
     client = NotebookClient(
-        notebook, timeout=timeout, allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
+        notebook,
+        timeout=timeout,
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        kernel_name="python3",
         timeout_func=lambda cell: max(timeout, CELL_TIMEOUT) if cell.metadata.get("grading") else timeout,
-        resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+        resources={"metadata": {"path": str(Path(path).resolve().parent)}},
+    )
     try:
         client.execute(stderr=subprocess.DEVNULL)  # the kernel's own log lines; the cells' output is kept
     except DeadKernelError as err:
@@ -413,8 +442,10 @@ def grade_notebook(path, timeout: float = CELL_TIMEOUT) -> tuple[dict[str, Repor
             if output.get("ename") == "KeyboardInterrupt":  # how nbclient stops a cell that runs too long
                 notes.append(f"cell {number} ran longer than {timeout:g} s (the timeout per cell) and was stopped")
             else:
-                notes.append(f"cell {number} raised {output.get('ename')}: "
-                             f"{' '.join(str(output.get('evalue', '')).split())[:300]}")
+                notes.append(
+                    f"cell {number} raised {output.get('ename')}: "
+                    f"{' '.join(str(output.get('evalue', '')).split())[:300]}"
+                )
     graded = "".join(o.get("text", "") for o in notebook.cells[-1].get("outputs", []) if o.get("name") == "stdout")
     if GRADE_MARK not in graded:
         errors = [o for o in notebook.cells[-1].get("outputs", []) if o.get("output_type") == "error"]
@@ -425,8 +456,9 @@ def grade_notebook(path, timeout: float = CELL_TIMEOUT) -> tuple[dict[str, Repor
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m snippets.grade",
-                                     description="Execute an HW3 notebook and check its heads on every input.")
+    parser = argparse.ArgumentParser(
+        prog="python -m snippets.grade", description="Execute an HW3 notebook and check its heads on every input."
+    )
     parser.add_argument("notebook", help="the .ipynb to grade")
     parser.add_argument("--timeout", type=float, default=CELL_TIMEOUT, help="seconds each cell may take")
     args = parser.parse_args(argv)
@@ -441,8 +473,7 @@ def main(argv=None) -> int:
         print(report)
     required = [reports[t] for t in REQUIRED]
     done = sum(r.passed for r in required)
-    print(f"{done} of {len(required)} required tasks pass" + ("" if reports["unique"].passed else
-                                                              "; (c) is optional"))
+    print(f"{done} of {len(required)} required tasks pass" + ("" if reports["unique"].passed else "; (c) is optional"))
     return 0 if done == len(required) else 1
 
 

@@ -52,6 +52,8 @@ def select_by_content(gap: float = LOGIT_GAP) -> NumpyTransformer:
     Qm = gap * math.sqrt(qk_dim) * np.eye(3)
     Vm = np.eye(3)
     return NumpyTransformer(Km, Qm, Vm)
+
+
 # --8<-- [end:select_by_content]
 
 
@@ -84,6 +86,8 @@ def select_by_position(gap: float = LOGIT_GAP) -> NumpyTransformer:
     Qm[tokens:, 0] = gap
     Vm = np.vstack([np.eye(tokens), np.zeros((positions, tokens))])
     return NumpyTransformer(Km, Qm, Vm, pos=pos)
+
+
 # --8<-- [end:select_by_position]
 
 
@@ -116,6 +120,8 @@ def unique_tokens(gap: float = LOGIT_GAP) -> NumpyTransformer:
         Qm[t, t] = Qm[t, cls] = gap * math.sqrt(qk_dim)
     Vm = np.array([[TOKEN_VALUE], [TOKEN_VALUE], [TOKEN_VALUE], [CLS_VALUE]])
     return NumpyTransformer(Km, Qm, Vm)
+
+
 # --8<-- [end:unique_tokens]
 
 

@@ -89,6 +89,8 @@ def encode(tokens, task="content") -> np.ndarray:
     tokens = _check_tokens(tokens, task)
     names = [CLS] * task.with_cls + tokens
     return np.eye(len(task.vocab))[[task.vocab.index(t) for t in names]]
+
+
 # --8<-- [end:encode]
 
 
@@ -130,6 +132,8 @@ def target(tokens, task="content") -> np.ndarray:
         return np.repeat(encode(tokens[:1], task), len(tokens), axis=0)
     counts = {t: tokens.count(t) for t in tokens}
     return np.array([[1.0 if counts[t] == 1 else -1.0] for t in tokens])
+
+
 # --8<-- [end:target]
 
 
@@ -143,6 +147,8 @@ def all_sequences(task="content") -> list[str]:
     """
     task = get_task(task)
     return ["".join(p) for n in task.lengths for p in itertools.product(VOCAB, repeat=n)]
+
+
 # --8<-- [end:all_sequences]
 
 
@@ -171,8 +177,10 @@ class Verification:
 
     def __str__(self) -> str:
         verdict = "all pass" if not self.failures else f"{len(self.failures)} FAIL, first {self.failures[0]!r}"
-        return (f"{self.task.title}: {self.count} sequences, {verdict}\n"
-                f"  {self.measure} {self.worst:.3g} at {self.worst_input!r}")
+        return (
+            f"{self.task.title}: {self.count} sequences, {verdict}\n"
+            f"  {self.measure} {self.worst:.3g} at {self.worst_input!r}"
+        )
 
 
 # --8<-- [start:verify_head]
@@ -219,6 +227,8 @@ def verify_head(model, task="content", sequences=None) -> Verification:
         argmax_right += int(np.sum(right))
         count += len(tokens)
     return Verification(task, count, worst, worst_input, failures, argmax_right)
+
+
 # --8<-- [end:verify_head]
 
 
@@ -229,7 +239,7 @@ def _stacked(task: Task, sequences: list[str]) -> list[tuple[list[str], np.ndarr
     return [(g, np.stack([encode(s, task) for s in g]), np.stack([target(s, task) for s in g])) for g in groups]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _all_inputs(name: str):
     """Every input of a task, encoded once per process (the checks reuse it)."""
     return tuple(_stacked(TASKS[name], all_sequences(name)))

@@ -81,8 +81,10 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
         model = PytorchTransformer(**MODEL_SIZES[task.name])
     train, _ = split_sequences(task, seed=seed)
     by_length = {n: [s for s in train if len(s) == n] for n in task.lengths}
-    examples = {s: (torch.tensor(encode(s, task), dtype=torch.float32),
-                    torch.tensor(target(s, task), dtype=torch.float32)) for s in train}
+    examples = {
+        s: (torch.tensor(encode(s, task), dtype=torch.float32), torch.tensor(target(s, task), dtype=torch.float32))
+        for s in train
+    }
     rng = np.random.default_rng(seed)
     lengths = rng.integers(task.lengths.start, task.lengths.stop, size=steps)
     picks = rng.random(steps)
@@ -101,17 +103,31 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
             optimizer.step()
             losses[step] = loss.item()
             if log and (step + 1) % log_every == 0:
-                log(f"step {step + 1:>6}: mean loss {losses[step + 1 - log_every: step + 1].mean():.4g}, "
-                    f"smallest gap {smallest_gap(numpy_head(model), task):.3f} ({time.perf_counter() - start:.1f} s)")
+                log(
+                    f"step {step + 1:>6}: mean loss {losses[step + 1 - log_every : step + 1].mean():.4g}, "
+                    f"smallest gap {smallest_gap(numpy_head(model), task):.3f} ({time.perf_counter() - start:.1f} s)"
+                )
     finally:
         torch.set_num_threads(threads)
     return model, losses
+
+
 # --8<-- [end:train_loop]
 
 
-def train_on_batches(make_batch, input_dim: int, qk_dim: int, v_dim: int, pos_dim: int | None = None,
-                     max_seq_len: int | None = None, remove_cls: bool = False, num_epochs: int = 10001,
-                     lr: float = 3e-2, log_every: int = 1_000, log=print):
+def train_on_batches(
+    make_batch,
+    input_dim: int,
+    qk_dim: int,
+    v_dim: int,
+    pos_dim: int | None = None,
+    max_seq_len: int | None = None,
+    remove_cls: bool = False,
+    num_epochs: int = 10001,
+    lr: float = 3e-2,
+    log_every: int = 1_000,
+    log=print,
+):
     """The course's ``train_loop``: SGD on the mean-squared error, a ``make_batch()`` per step; ``(model, final_loss)``.
 
     ``make_batch()`` returns ``(seq, target)`` tensors; with ``remove_cls``
@@ -136,8 +152,10 @@ def train_on_batches(make_batch, input_dim: int, qk_dim: int, v_dim: int, pos_di
         if remove_cls:
             out = out[1:]
         if out.shape != target_rows.shape:
-            raise ValueError(f"make_batch's target must have the output's shape {tuple(out.shape)}"
-                             f"{' (CLS row removed)' if remove_cls else ''}; got {tuple(target_rows.shape)}")
+            raise ValueError(
+                f"make_batch's target must have the output's shape {tuple(out.shape)}"
+                f"{' (CLS row removed)' if remove_cls else ''}; got {tuple(target_rows.shape)}"
+            )
         loss = torch.nn.functional.mse_loss(out, target_rows)
         optimizer.zero_grad()
         loss.backward()
@@ -191,6 +209,8 @@ def accuracy(model, sequences, task="content") -> float:
     """
     check = verify_head(numpy_head(model), task, sequences)
     return check.argmax_right / check.count
+
+
 # --8<-- [end:accuracy]
 
 
@@ -202,8 +222,10 @@ def plot_losses(losses: dict, block: int = 50):
     shaded band spans the smallest to the largest loss within each block.
     """
     if not losses or any(len(v) < block for v in losses.values()):
-        raise ValueError(f"need at least one loss curve of at least {block} steps; got lengths "
-                         f"{ {k: len(v) for k, v in losses.items()} }")
+        raise ValueError(
+            f"need at least one loss curve of at least {block} steps; got lengths "
+            f"{ {k: len(v) for k, v in losses.items()} }"
+        )
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for (name, curve), color in zip(losses.items(), ["tab:blue", "tab:orange"]):
         blocks = np.asarray(curve)[: len(curve) // block * block].reshape(-1, block)
@@ -216,6 +238,8 @@ def plot_losses(losses: dict, block: int = 50):
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
+
+
 # --8<-- [end:plot_losses]
 
 

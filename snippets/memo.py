@@ -85,7 +85,9 @@ def computed_once(fn):
     def wrapper(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)  # f(x, n=3) and f(x, 3) are one call
         bound.apply_defaults()
-        call = hashlib.sha256(pickle.dumps((fn.__module__, fn.__qualname__, sorted(bound.arguments.items())))).hexdigest()
+        call = hashlib.sha256(
+            pickle.dumps((fn.__module__, fn.__qualname__, sorted(bound.arguments.items())))
+        ).hexdigest()
         if call not in memory:
             memory[call] = _load_or_compute(f"{fn.__name__}-{call[:16]}", lambda: fn(*args, **kwargs))
         return pickle.loads(memory[call])  # a fresh copy each time: a caller cannot change another's result

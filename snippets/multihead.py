@@ -49,6 +49,8 @@ def merge_heads(H: np.ndarray) -> np.ndarray:
     """
     *batch, h, n, d_head = H.shape
     return np.moveaxis(H, -3, -2).reshape(*batch, n, h * d_head)
+
+
 # --8<-- [end:heads]
 
 
@@ -65,6 +67,8 @@ def causal_mask(n: int) -> np.ndarray:
            [1, 1, 1]])
     """
     return np.tril(np.ones((n, n), dtype=bool))
+
+
 # --8<-- [end:causal_mask]
 
 
@@ -97,6 +101,8 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, n_heads: int, causal: bool = Fal
         scores = np.where(causal_mask(X.shape[-2]), scores, -np.inf)
     weights = softmax(scores, axis=-1)
     return merge_heads(weights @ V) @ W["W_o"], weights
+
+
 # --8<-- [end:multi_head_attention]
 
 
@@ -120,6 +126,8 @@ def attention_multiply_adds(n: int, d_model: int, n_heads: int) -> dict[str, int
         "weighted sums": n_heads * n * n * d_head,
         "exponentials": n_heads * n * n,
     }
+
+
 # --8<-- [end:attention_multiply_adds]
 
 
@@ -141,6 +149,8 @@ def one_hot_embedding(tokens: list[str], vocab: list[str]) -> np.ndarray:
     words = np.zeros((n, len(vocab)))
     words[np.arange(n), [vocab.index(t) for t in tokens]] = 1.0
     return np.hstack([words, np.eye(n)])
+
+
 # --8<-- [end:one_hot_embedding]
 
 
@@ -171,13 +181,15 @@ def previous_and_same_token_heads(n: int, beta: float = 30.0):
     shift = np.eye(n, k=-1)  # row i has its 1 in column i - 1
     shift[0, 0] = 1.0
     W_q, W_k, W_v = (np.zeros((2 * n, 2 * n)) for _ in range(3))
-    W_q[n:, :n] = beta * shift           # head 1 query: where my predecessor is
-    W_k[n:, :n] = np.eye(n)              # head 1 key: where I am
-    W_v[:n, :n] = np.eye(n)              # head 1 value: what word I am
-    W_q[:n, n:] = beta * np.eye(n)       # head 2 query: what word I am
-    W_k[:n, n:] = np.eye(n)              # head 2 key: what word I am
-    W_v[n:, n:] = np.eye(n)              # head 2 value: where I am
+    W_q[n:, :n] = beta * shift  # head 1 query: where my predecessor is
+    W_k[n:, :n] = np.eye(n)  # head 1 key: where I am
+    W_v[:n, :n] = np.eye(n)  # head 1 value: what word I am
+    W_q[:n, n:] = beta * np.eye(n)  # head 2 query: what word I am
+    W_k[:n, n:] = np.eye(n)  # head 2 key: what word I am
+    W_v[n:, n:] = np.eye(n)  # head 2 value: where I am
     return W_q, W_k, W_v, np.eye(2 * n)
+
+
 # --8<-- [end:previous_and_same_token_heads]
 
 
@@ -201,7 +213,9 @@ def induction_head(n: int, beta: float = 30.0):
         raise ValueError(f"need a vocabulary of at least one word; got n = {n}")
     W_q, W_k, W_v = (np.zeros((2 * n, 2 * n)) for _ in range(3))
     W_q[:n, :n] = beta * np.eye(n)  # query: my word
-    W_k[n:, :n] = np.eye(n)         # key: the word before me
-    W_v[:n, :n] = np.eye(n)         # value: my word
+    W_k[n:, :n] = np.eye(n)  # key: the word before me
+    W_v[:n, :n] = np.eye(n)  # value: my word
     return W_q, W_k, W_v, np.eye(2 * n)
+
+
 # --8<-- [end:induction_head]

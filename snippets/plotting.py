@@ -34,7 +34,7 @@ def svg(fig, alt: str) -> str:
     fig.savefig(buffer, format="svg", bbox_inches=box)
     plt.close(fig)
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     label = html.escape(alt, quote=True)
     return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).replace(
         ">", f"><title>{label}</title>", 1

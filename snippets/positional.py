@@ -51,6 +51,8 @@ def sinusoidal_encoding(n_positions: int, d: int, base: float = 10000.0) -> np.n
     P[:, 0::2] = np.sin(angles)
     P[:, 1::2] = np.cos(angles)
     return P
+
+
 # --8<-- [end:sinusoidal_encoding]
 
 
@@ -87,6 +89,8 @@ def mean_pooled_self_attention(X, W_q, W_k, W_v) -> np.ndarray:
     array([2.])
     """
     return self_attention(X, W_q, W_k, W_v).mean(axis=0)
+
+
 # --8<-- [end:self_attention]
 
 
@@ -118,6 +122,8 @@ def embed(sentence: str, embeddings: dict[str, np.ndarray], positions: bool) -> 
         raise ValueError(f"no embedding for {unknown}; the vocabulary is {sorted(embeddings)}")
     X = np.stack([embeddings[w] for w in words])
     return X + sinusoidal_encoding(*X.shape) if positions else X
+
+
 # --8<-- [end:embed]
 
 
@@ -140,8 +146,9 @@ def pooled_gap(sentence_1: str, sentence_2: str, embeddings, weights, positions:
     if weights.ndim != 4 or weights.shape[1:] != (3, d, d):
         raise ValueError(f"weights must have shape (n_settings, 3, {d}, {d}); got {weights.shape}")
     X1, X2 = embed(sentence_1, embeddings, positions), embed(sentence_2, embeddings, positions)
-    return np.array([
-        np.abs(mean_pooled_self_attention(X1, *W) - mean_pooled_self_attention(X2, *W)).max()
-        for W in weights
-    ])
+    return np.array(
+        [np.abs(mean_pooled_self_attention(X1, *W) - mean_pooled_self_attention(X2, *W)).max() for W in weights]
+    )
+
+
 # --8<-- [end:pooled_gap]

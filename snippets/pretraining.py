@@ -39,6 +39,8 @@ def word_tokens(text: str) -> list[str]:
     ['"', 'my', 'dear', 'mr', '.', 'bennet', ',', '"', 'said', 'his', 'lady']
     """
     return re.findall(r"[a-z]+(?:['-][a-z]+)*|[^\sa-z]", text.lower())
+
+
 # --8<-- [end:load]
 
 
@@ -54,7 +56,9 @@ def next_token_pairs(tokens: list, context: int) -> list[tuple[tuple, object]]:
     """
     if context < 1:
         raise ValueError(f"context must be at least 1 token; got {context}")
-    return [(tuple(tokens[i - context:i]), tokens[i]) for i in range(context, len(tokens))]
+    return [(tuple(tokens[i - context : i]), tokens[i]) for i in range(context, len(tokens))]
+
+
 # --8<-- [end:next_token_pairs]
 
 
@@ -78,6 +82,8 @@ def masked_token_pairs(tokens: list[str], rate: float = 0.15, seed: int = 0):
     positions = sorted(rng.choice(len(tokens), size=n_masked, replace=False).tolist())
     masked = [MASK if i in positions else t for i, t in enumerate(tokens)]
     return masked, {i: tokens[i] for i in positions}
+
+
 # --8<-- [end:masked_token_pairs]
 
 
@@ -99,9 +105,11 @@ def span_corruption(tokens: list[str], spans: list[tuple[int, int]]):
         if start < cursor or length < 1 or start + length > len(tokens):
             raise ValueError(f"spans must be sorted, non-empty, disjoint and inside {len(tokens)} tokens; got {spans}")
         source += tokens[cursor:start] + [sentinel]
-        target += [sentinel] + tokens[start:start + length]
+        target += [sentinel] + tokens[start : start + length]
         cursor = start + length
     return source + tokens[cursor:], target + [sentinels[len(spans)]]
+
+
 # --8<-- [end:span_corruption]
 
 
@@ -128,13 +136,16 @@ class NextTokenMLP(torch.nn.Module):
 
     def forward(self, contexts: torch.Tensor) -> torch.Tensor:  # (N, context) ids -> (N, vocab) logits
         return self.out(torch.tanh(self.hidden(self.embed(contexts).flatten(1))))
+
+
 # --8<-- [end:model]
 
 
 @computed_once  # trained once, shared by the page, the build and the tests (snippets/memo.py)
 # --8<-- [start:train]
-def train_next_token_model(ids, vocab_size: int, context: int = 3, steps: int = 400,
-                           held_out: float = 0.1, lr: float = 0.6, seed: int = 0) -> dict:
+def train_next_token_model(
+    ids, vocab_size: int, context: int = 3, steps: int = 400, held_out: float = 0.1, lr: float = 0.6, seed: int = 0
+) -> dict:
     """Train :class:`NextTokenMLP` on the next-token pairs of ``ids``; return its learning curves.
 
     The last ``held_out`` fraction of the pairs is never trained on; the
@@ -151,8 +162,7 @@ def train_next_token_model(ids, vocab_size: int, context: int = 3, steps: int = 
     """
     ids = np.asarray(ids)
     if ids.ndim != 1 or len(ids) <= context + 1:
-        raise ValueError(f"ids must be 1-D and longer than context + 1 = {context + 1}; "
-                         f"got shape {ids.shape}")
+        raise ValueError(f"ids must be 1-D and longer than context + 1 = {context + 1}; got shape {ids.shape}")
     torch.manual_seed(seed)
     pairs = torch.tensor([[*c, t] for c, t in next_token_pairs(ids.tolist(), context)])
     split = int(round(len(pairs) * (1 - held_out)))
@@ -172,8 +182,15 @@ def train_next_token_model(ids, vocab_size: int, context: int = 3, steps: int = 
             with torch.no_grad():
                 for weight in model.parameters():
                     weight -= lr * weight.grad
-    return {"model": model, "train": train, "held_out": test,
-            "uniform": math.log(vocab_size), "held_out_start": context + split}
+    return {
+        "model": model,
+        "train": train,
+        "held_out": test,
+        "uniform": math.log(vocab_size),
+        "held_out_start": context + split,
+    }
+
+
 # --8<-- [end:train]
 
 
@@ -190,4 +207,6 @@ def unigram_loss(train_ids, test_ids, vocab_size: int) -> float:
     counts = np.bincount(np.asarray(train_ids), minlength=vocab_size) + 1.0
     p = counts / counts.sum()
     return float(-np.log(p[np.asarray(test_ids)]).mean())
+
+
 # --8<-- [end:unigram_loss]

@@ -64,9 +64,7 @@ def biased_softmax_attention(keys, values, queries, bias, scale: float | None = 
     scores = attention_scores(keys, queries)
     bias = _matrix("bias", bias)
     if scores.ndim != 2 or bias.shape != scores.shape:
-        raise ValueError(
-            f"bias must have shape (queries, keys) = {scores.shape}; got {bias.shape}"
-        )
+        raise ValueError(f"bias must have shape (queries, keys) = {scores.shape}; got {bias.shape}")
     V = _matrix("values", values)
     if V.shape[0] != scores.shape[1]:
         raise ValueError(f"one value per key: {scores.shape[1]} keys but values of shape {V.shape}")
@@ -90,6 +88,8 @@ def concatenated_attention(keys, values, queries, K_pos, Q_pos) -> np.ndarray:
             f"keys {K.shape} with K_pos {K_pos.shape}"
         )
     return softmax_attention(np.hstack([K, K_pos]), values, np.hstack([Q, Q_pos]))
+
+
 # --8<-- [end:bias]
 
 
@@ -146,6 +146,8 @@ def relative_bias_matrix(values) -> np.ndarray:
     T = (len(b) + 1) // 2
     offsets = np.arange(T)[:, None] - np.arange(T)[None, :]
     return b[offsets + T - 1]
+
+
 # --8<-- [end:toeplitz]
 
 
@@ -195,6 +197,8 @@ def rotation_matrix(frequencies) -> np.ndarray:
     R[1::2, 0::2] = np.diag(-np.sin(w))
     R[1::2, 1::2] = np.diag(np.cos(w))
     return R
+
+
 # --8<-- [end:rotations]
 
 
@@ -222,4 +226,6 @@ def relative_bias_parameter_count(T: int, heads: int, d_pos: int, buckets: int =
         "concatenated q_pos, k_pos": heads * 2 * T * d_pos,
         "T5 buckets, all layers": heads * buckets,
     }
+
+
 # --8<-- [end:parameters]

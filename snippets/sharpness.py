@@ -52,6 +52,8 @@ def required_gap(n_keys: int, atol: float = ATOL) -> float:
     if n_keys < 1:
         raise ValueError(f"n_keys must be at least 1; got {n_keys}")
     return 0.0 if n_keys == 1 else math.log((n_keys - 1) * (1 - atol) / atol)
+
+
 # --8<-- [end:leak_bound]
 
 
@@ -115,6 +117,8 @@ def query_gaps(model, task="content", sequences=None) -> tuple[np.ndarray, np.nd
     if not gaps.size:
         raise ValueError(f"no query in {list(sequences)} has both wanted and unwanted keys")
     return gaps, kinds
+
+
 # --8<-- [end:smallest_gap]
 
 
@@ -136,6 +140,8 @@ def with_smallest_gap(model, gap: float, own_gap: float) -> NumpyTransformer:
     if not own_gap > 0:
         raise ValueError(f"own_gap must be the head's smallest gap, a positive number; got {own_gap}")
     return NumpyTransformer(model.Km, model.Qm * (gap / own_gap), model.Vm, model.pos)
+
+
 # --8<-- [end:with_smallest_gap]
 
 
@@ -152,11 +158,16 @@ def worst_error_vs_gap(task, gaps) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"the error criterion applies to the content and position tasks; got {task.name!r}")
     checks = [verify_head(HAND_DESIGNED[task.name](g), task) for g in gaps]
     return np.array([c.worst for c in checks]), np.array([not c.failures for c in checks])
+
+
 # --8<-- [end:worst_error_vs_gap]
 
 
+GAPS = np.arange(2.0, 36.0, 1.0)  # the logit gaps plot_sharpness draws by default
+
+
 # --8<-- [start:plot_sharpness]
-def plot_sharpness(tasks=("content", "position"), gaps=np.arange(2.0, 36.0, 1.0)):
+def plot_sharpness(tasks=("content", "position"), gaps=GAPS):
     """Worst error over every input vs the logit gap, with the bound and the tolerance, for each task.
 
     Filled markers pass the course's check, open ones fail it.
@@ -168,11 +179,24 @@ def plot_sharpness(tasks=("content", "position"), gaps=np.arange(2.0, 36.0, 1.0)
         color, marker = styles[task.name]
         n = task.lengths[-1]
         errors, ok = worst_error_vs_gap(task, gaps)
-        ax.semilogy(gaps, leak_bound(n, gaps), color=color, lw=1, alpha=0.6,
-                    label=f"bound $(n-1)e^{{-g}}/(1+(n-1)e^{{-g}})$, n = {n}")
+        ax.semilogy(
+            gaps,
+            leak_bound(n, gaps),
+            color=color,
+            lw=1,
+            alpha=0.6,
+            label=f"bound $(n-1)e^{{-g}}/(1+(n-1)e^{{-g}})$, n = {n}",
+        )
         ax.scatter(gaps[ok], errors[ok], color=color, marker=marker, zorder=3, label=f"{task.title}: passes")
-        ax.scatter(gaps[~ok], errors[~ok], marker=marker, facecolors="none", edgecolors=color, zorder=3,
-                   label=f"{task.title}: fails")
+        ax.scatter(
+            gaps[~ok],
+            errors[~ok],
+            marker=marker,
+            facecolors="none",
+            edgecolors=color,
+            zorder=3,
+            label=f"{task.title}: fails",
+        )
         ax.axvline(required_gap(n), color=color, ls=":", lw=1)
     ax.axhline(ATOL, color="black", ls="--", lw=1, label="tolerance on zero targets (atol 1e-8)")
     ax.axvline(LOGIT_GAP, color="gray", lw=4, alpha=0.3, label=f"designed gap {LOGIT_GAP:g}")
@@ -181,18 +205,22 @@ def plot_sharpness(tasks=("content", "position"), gaps=np.arange(2.0, 36.0, 1.0)
     ax.legend(fontsize=7, loc="upper right")
     ax.grid(alpha=0.3)
     return fig
+
+
 # --8<-- [end:plot_sharpness]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _inputs_by_length(name: str, sequences: tuple[str, ...]):
     """``sequences`` grouped by length: (stacked inputs, wanted keys, kind of each query) per length, built once."""
     task = get_task(name)
     groups = []
     for n in sorted({len(s) for s in sequences}):
         same = [s for s in sequences if len(s) == n]
-        kinds = [[CLS] * task.with_cls + [t + (str(i) if name == "position" else "") for i, t in enumerate(s)]
-                 for s in same]
-        groups.append((np.stack([encode(s, task) for s in same]), np.stack([wanted_keys(s, task) for s in same]),
-                       np.array(kinds)))
+        kinds = [
+            [CLS] * task.with_cls + [t + (str(i) if name == "position" else "") for i, t in enumerate(s)] for s in same
+        ]
+        groups.append(
+            (np.stack([encode(s, task) for s in same]), np.stack([wanted_keys(s, task) for s in same]), np.array(kinds))
+        )
     return groups

@@ -38,11 +38,17 @@ import textwrap
 from snippets.grade import HEADS
 
 MARKERS = {
-    "code": (re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION(?: \(student edition: (?P<blank>.*)\))?[ \t]*$"),
-             re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")),
-    "markdown": (re.compile(r"^(?P<indent>[ \t]*)<!-- BEGIN SOLUTION"
-                            r"(?: \(student edition: (?P<blank>.*)\))? -->[ \t]*$"),
-                 re.compile(r"^[ \t]*<!-- END SOLUTION -->[ \t]*$")),
+    "code": (
+        re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION(?: \(student edition: (?P<blank>.*)\))?[ \t]*$"),
+        re.compile(r"^[ \t]*### END SOLUTION[ \t]*$"),
+    ),
+    "markdown": (
+        re.compile(
+            r"^(?P<indent>[ \t]*)<!-- BEGIN SOLUTION"
+            r"(?: \(student edition: (?P<blank>.*)\))? -->[ \t]*$"
+        ),
+        re.compile(r"^[ \t]*<!-- END SOLUTION -->[ \t]*$"),
+    ),
 }
 
 
@@ -79,8 +85,12 @@ def blank_solutions(source: str, kind: str = "code") -> str:
 
 def has_solutions(notebook) -> bool:
     """Does any cell of ``notebook`` mark a solution?"""
-    return any(MARKERS[c.cell_type][0].match(line) for c in notebook.cells if c.cell_type in MARKERS
-               for line in c.source.splitlines())
+    return any(
+        MARKERS[c.cell_type][0].match(line)
+        for c in notebook.cells
+        if c.cell_type in MARKERS
+        for line in c.source.splitlines()
+    )
 
 
 def _heads_used(source: str) -> list[str]:
@@ -91,11 +101,13 @@ def _runs_once_done(source: str, names: list[str]) -> str:
     """``source`` run only when the heads ``names`` pass their tasks."""
     condition = " and ".join(f'passed({name}, "{HEADS[name]}")' for name in names)
     waiting = " and ".join(names)
-    return (f"from snippets.grade import passed\n\n"
-            f"if {condition}:  # runs once your design{'s pass' if len(names) > 1 else ' passes'} check_head\n"
-            f"{textwrap.indent(source, '    ')}\n"
-            f"else:\n"
-            f'    print("not done yet: this cell runs once {waiting} pass{"es" * (len(names) == 1)} check_head")')
+    return (
+        f"from snippets.grade import passed\n\n"
+        f"if {condition}:  # runs once your design{'s pass' if len(names) > 1 else ' passes'} check_head\n"
+        f"{textwrap.indent(source, '    ')}\n"
+        f"else:\n"
+        f'    print("not done yet: this cell runs once {waiting} pass{"es" * (len(names) == 1)} check_head")'
+    )
 
 
 def student_edition(notebook):

@@ -131,12 +131,13 @@ class NumpyTransformer:
         weights = softmax(self._scores(x), axis=-1)  # (..., seq_len, seq_len); row i: query i over the keys
         out = weights @ (x @ self.Vm)  # weights @ V: (..., seq_len, v_dim)
         return (out, weights) if return_attention else out
-# --8<-- [end:NumpyTransformer]
+
+    # --8<-- [end:NumpyTransformer]
 
     forward = _with_course_options(forward)
 
     @classmethod
-    def from_pytorch(cls, model: "PytorchTransformer") -> "NumpyTransformer":
+    def from_pytorch(cls, model: PytorchTransformer) -> NumpyTransformer:
         """The same head as a NumpyTransformer (linear weights transposed back, float64).
 
         >>> torch.manual_seed(0) is not None
@@ -145,6 +146,7 @@ class NumpyTransformer:
         >>> np.allclose(NumpyTransformer.from_pytorch(m).Km, m.Km.weight.detach().numpy().T)
         True
         """
+
         def as_numpy(t):
             return t.detach().to(torch.float64).numpy()
 
@@ -182,10 +184,11 @@ class PytorchTransformer(nn.Module):
         weights = torch.softmax(Q @ K.T / math.sqrt(self.qk_dim), dim=-1)  # subtracts the row max
         out = weights @ V  # (seq_len, v_dim)
         return (out, weights) if return_attention else out
-# --8<-- [end:PytorchTransformer]
+
+    # --8<-- [end:PytorchTransformer]
 
     @classmethod
-    def from_numpy(cls, model: NumpyTransformer, dtype=torch.float32) -> "PytorchTransformer":
+    def from_numpy(cls, model: NumpyTransformer, dtype=torch.float32) -> PytorchTransformer:
         """A PytorchTransformer holding a NumpyTransformer's matrices (transposed into the layers).
 
         >>> hand = NumpyTransformer(np.eye(3), np.eye(3), np.eye(3))
@@ -228,8 +231,15 @@ def steps(model: NumpyTransformer, seq) -> dict[str, np.ndarray]:
     scores = model._scores(x)
     attention = softmax(scores, axis=-1)
     V = x @ model.Vm
-    return {"inputs": x, "K": x @ model.Km, "Q": x @ model.Qm, "V": V, "scores": scores,
-            "attention": attention, "output": attention @ V}
+    return {
+        "inputs": x,
+        "K": x @ model.Km,
+        "Q": x @ model.Qm,
+        "V": V,
+        "scores": scores,
+        "attention": attention,
+        "output": attention @ V,
+    }
 
 
 def show_steps(model: NumpyTransformer, seq, verbose: bool = True, plot: bool = False):
@@ -251,10 +261,14 @@ def show_steps(model: NumpyTransformer, seq, verbose: bool = True, plot: bool = 
     """
     parts = steps(model, seq)
     if verbose:
-        labels = {"K": "K (seq_len, qk_dim)", "Q": "Q (seq_len, qk_dim)", "V": "V (seq_len, v_dim)",
-                  "scores": "scores = Q K^T / sqrt(qk_dim)",
-                  "attention": "attention = softmax of the scores over the keys (row i: query i)",
-                  "output": "output = attention V"}
+        labels = {
+            "K": "K (seq_len, qk_dim)",
+            "Q": "Q (seq_len, qk_dim)",
+            "V": "V (seq_len, v_dim)",
+            "scores": "scores = Q K^T / sqrt(qk_dim)",
+            "attention": "attention = softmax of the scores over the keys (row i: query i)",
+            "output": "output = attention V",
+        }
         for name, label in labels.items():
             print(f"{label} =\n{parts[name]}")
     if not plot:

@@ -290,7 +290,7 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     report.broken_anchors = facts["anchors"]
     report.notebook = facts["notebook"]
     for url, encoded, decoded in page.evaluate(WEIGHT):
-        report.resources.append((url[len(reader.base):] if url.startswith(reader.base) else url, encoded, decoded))
+        report.resources.append((url[len(reader.base) :] if url.startswith(reader.base) else url, encoded, decoded))
         report.bytes_gzip += encoded
         report.bytes_raw += decoded
     report.code_contrast["light"] = page.evaluate(CODE_CONTRAST)

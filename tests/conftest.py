@@ -198,7 +198,9 @@ def pytest_terminal_summary(terminalreporter, config):
         write(f"{'page':<36} {'formulas':>8} {'KB raw':>7} {'KB gzip':>7} {'axe serious+':>12}")
         for path, r in reports.items():
             serious = sum(1 for scheme in r.axe.values() for v in scheme if v["impact"] in {"serious", "critical"})
-            write(f"{'/' + path:<36} {r.formulas:>8} {r.bytes_raw / 1024:>7.0f} {r.bytes_gzip / 1024:>7.0f} {serious:>12}")
+            write(
+                f"{'/' + path:<36} {r.formulas:>8} {r.bytes_raw / 1024:>7.0f} {r.bytes_gzip / 1024:>7.0f} {serious:>12}"
+            )
     links = summary.get("links")
     if links:
         terminalreporter.section("links in the built site", sep="-")

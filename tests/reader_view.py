@@ -182,7 +182,7 @@ def as_reader_sees(source: str) -> str:
         closing = re.compile(r"^" + re.escape(indent) + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$")
         while i < len(lines) and not closing.match(lines[i]):
             line = lines[i]
-            out.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
+            out.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
             i += 1
         if i < len(lines):
             out.append(marker)

@@ -13,7 +13,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_command(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)]
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(config),
+        "--site-dir",
+        str(site_dir),
+    ]
 
 
 def build_env(cache: str | None = None, port: int = 8000) -> dict:
@@ -27,10 +37,13 @@ def build_env(cache: str | None = None, port: int = 8000) -> dict:
     return env
 
 
-def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", cwd: Path = ROOT,
-                 cache: str | None = None) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    site_dir: Path, config: Path = ROOT / "mkdocs.yml", cwd: Path = ROOT, cache: str | None = None
+) -> subprocess.CompletedProcess:
     """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process."""
-    return subprocess.run(build_command(site_dir, config), cwd=cwd, env=build_env(cache), capture_output=True, text=True)
+    return subprocess.run(
+        build_command(site_dir, config), cwd=cwd, env=build_env(cache), capture_output=True, text=True
+    )
 
 
 class BackgroundBuild:
@@ -43,7 +56,11 @@ class BackgroundBuild:
         self.log = tempfile.TemporaryFile(mode="w+")
         self.start = time.perf_counter()
         self.process = subprocess.Popen(
-            build_command(site_dir), cwd=ROOT, env=build_env(port=port), stdout=self.log, stderr=subprocess.STDOUT,
+            build_command(site_dir),
+            cwd=ROOT,
+            env=build_env(port=port),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             text=True,
         )
 

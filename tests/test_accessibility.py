@@ -20,7 +20,10 @@ FAILING = {"serious", "critical"}
 
 
 def _describe(violation):
-    nodes = "; ".join(f"{target}: {summary.splitlines()[-1].strip() if summary else html}" for target, html, summary in violation["nodes"][:3])
+    nodes = "; ".join(
+        f"{target}: {summary.splitlines()[-1].strip() if summary else html}"
+        for target, html, summary in violation["nodes"][:3]
+    )
     more = len(violation["nodes"]) - 3
     return f"{violation['id']} ({violation['impact']}, {violation['help']}) x{len(violation['nodes'])}: {nodes}" + (
         f" (+{more} more)" if more > 0 else ""
@@ -35,7 +38,9 @@ def test_no_serious_or_critical_violations(page_reports):
 
     bad = problems(page_reports, check)
     for path, r in page_reports.items():
-        minor = sorted({f"{v['id']} ({v['impact']})" for found in r.axe.values() for v in found if v["impact"] not in FAILING})
+        minor = sorted(
+            {f"{v['id']} ({v['impact']})" for found in r.axe.values() for v in found if v["impact"] not in FAILING}
+        )
         if minor:
             print(f"/{path}: not failing: {', '.join(minor)}")
     assert all(r.axe.get("light") is not None for r in page_reports.values()), "axe did not run on every page"
@@ -61,7 +66,9 @@ def test_code_is_legible_and_reachable(page_reports):
     too wide for the screen can be scrolled from the keyboard."""
     bad = problems(
         page_reports,
-        lambda r: [f"[{scheme}] {low}" for scheme, lows in r.code_contrast.items() for low in lows]
-        + ([f"{r.code_unreachable} wide code blocks cannot be focused to scroll"] if r.code_unreachable else []),
+        lambda r: (
+            [f"[{scheme}] {low}" for scheme, lows in r.code_contrast.items() for low in lows]
+            + ([f"{r.code_unreachable} wide code blocks cannot be focused to scroll"] if r.code_unreachable else [])
+        ),
     )
     assert not bad, "\n".join(bad)

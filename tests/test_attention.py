@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from snippets.attention import argmax_attention, attention_scores, softmax, softmax_attention
 from snippets import attention_torch
+from snippets.attention import argmax_attention, attention_scores, softmax, softmax_attention
 
 KEYS = np.array([[1, 2, 0], [0, 3, 4], [5, 0, 0], [0, 0, 1]])
 VALUES = np.array([[2, 0, 1], [1, 4, 3], [0, -1, 4], [1, 0, -1]])
@@ -74,7 +74,9 @@ def test_batched_softmax_attention_keeps_float32():
 
 def test_torch_twin_matches_numpy():
     k, v, q = (torch.tensor(a, dtype=torch.float64) for a in (KEYS, VALUES, QUERY))
-    np.testing.assert_allclose(attention_torch.softmax_attention(k, v, q).numpy(), softmax_attention(KEYS, VALUES, QUERY))
+    np.testing.assert_allclose(
+        attention_torch.softmax_attention(k, v, q).numpy(), softmax_attention(KEYS, VALUES, QUERY)
+    )
     np.testing.assert_allclose(attention_torch.argmax_attention(k, v, q).numpy(), [1, 4, 3])
 
 

@@ -132,7 +132,7 @@ def _index_pages(built_site):
 
 
 def test_search_finds_pages_by_words_in_their_body(reader, built_site, page_reports):
-    """"argmax" finds 1(a); "cross terms" finds the page that discusses them; and every page is
+    """ "argmax" finds 1(a); "cross terms" finds the page that discusses them; and every page is
     found by a word that occurs in its body and on no other page."""
     texts = _index_pages(built_site)
     queries = [("argmax", "part1/argmax-attention/")]
@@ -151,7 +151,9 @@ def test_search_finds_pages_by_words_in_their_body(reader, built_site, page_repo
     for query, path in queries:
         results = _search(page, query)
         if reader.base + path not in results:
-            bad.append(f"searching {query!r} does not list /{path} (got {[r.replace(reader.base, '/') for r in results[:5]]})")
+            bad.append(
+                f"searching {query!r} does not list /{path} (got {[r.replace(reader.base, '/') for r in results[:5]]})"
+            )
     assert not bad, "\n".join(bad)
     print(f"{len(queries)} searches: " + ", ".join(f"{q!r} -> /{p}" for q, p in queries))
 
@@ -275,7 +277,9 @@ def test_every_page_fits_a_phone_screen(page_reports):
         if r.overflow_px > 0:
             issues.append(f"{r.overflow_px} px wider than a {PHONE} px screen")
         if r.phone_height > PHONE_LENGTH * r.height:
-            issues.append(f"{r.phone_height} px long on a phone, {r.phone_height / r.height:.0f} times its desktop length")
+            issues.append(
+                f"{r.phone_height} px long on a phone, {r.phone_height / r.height:.0f} times its desktop length"
+            )
         return "; ".join(issues)
 
     bad = problems(page_reports, check)
@@ -296,8 +300,10 @@ def test_every_page_weighs_at_most_1_MB(page_reports):
     gzip-compressed as a static host serves them (the raw size is printed alongside)."""
     bad = problems(
         page_reports,
-        lambda r: r.bytes_gzip > PAGE_BUDGET
-        and f"{r.bytes_gzip / 1024:.0f} KB transferred (gzip), budget {PAGE_BUDGET / 1024:.0f} KB",
+        lambda r: (
+            r.bytes_gzip > PAGE_BUDGET
+            and f"{r.bytes_gzip / 1024:.0f} KB transferred (gzip), budget {PAGE_BUDGET / 1024:.0f} KB"
+        ),
     )
     for path, r in page_reports.items():
         print(f"/{path}: {r.bytes_raw / 1024:.0f} KB raw, {r.bytes_gzip / 1024:.0f} KB gzip")

@@ -71,7 +71,9 @@ def test_the_real_build_stops_before_writing_a_page(tmp_path):
     repo.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", repo)
     for folder in ("docs", "snippets", "hooks", "overrides"):
-        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+        )
     design = repo / "snippets" / "hand_design.py"
     old, new = "TOKEN_VALUE = -0.75", "TOKEN_VALUE = -0.25"
     assert design.read_text().count(old) == 1, f"the line to break is no longer in hand_design.py: {old!r}"
@@ -87,7 +89,9 @@ def test_the_real_build_stops_before_writing_a_page(tmp_path):
     assert "hand-designed head for task 'unique'" in output and "first failing input [" in output
     assert not site.exists(), "pages were written, so the check did not run first"
     assert seconds < FAIL_FAST_SECONDS, f"failing took {seconds:.1f} s"
-    print(f"build failed in {seconds:.1f} s: {next(l for l in output.splitlines() if 'hand-designed' in l)[:160]}")
+    print(
+        f"build failed in {seconds:.1f} s: {next(line for line in output.splitlines() if 'hand-designed' in line)[:160]}"
+    )
 
 
 def test_the_copy_is_of_the_book_not_of_an_installed_package():

@@ -5,9 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from snippets.compare import (Facts, change_basis, change_position_basis, compare_transformers, facts_of_head,
-                              facts_table, feature_labels, kinds_table, one_hot_positions, plot_score_tables,
-                              score_form, score_table, shift_keys, shift_token_rows, training_facts, training_table)
+from snippets.compare import (
+    Facts,
+    change_basis,
+    change_position_basis,
+    compare_transformers,
+    facts_of_head,
+    facts_table,
+    feature_labels,
+    kinds_table,
+    one_hot_positions,
+    plot_score_tables,
+    score_form,
+    score_table,
+    shift_keys,
+    shift_token_rows,
+    training_facts,
+    training_table,
+)
 from snippets.hand_design import LOGIT_GAP, select_by_content, select_by_position
 from snippets.hw3_tasks import all_sequences, encode
 from snippets.transformer import NumpyTransformer, PytorchTransformer
@@ -28,8 +43,9 @@ def test_symmetries_change_the_matrices_not_the_head(task, design):
     if hand.pos is not None:
         moved = change_position_basis(moved, RNG.normal(size=(4, 4)) + 3 * np.eye(4))
         assert np.abs(moved.pos - hand.pos).max() > 0.1
-        moved = change_position_basis(shift_token_rows(moved, RNG.normal(size=qk), RNG.normal(size=qk)),
-                                      RNG.normal(size=(4, 4)) + 3 * np.eye(4))
+        moved = change_position_basis(
+            shift_token_rows(moved, RNG.normal(size=qk), RNG.normal(size=qk)), RNG.normal(size=(4, 4)) + 3 * np.eye(4)
+        )
     assert np.abs(moved.Qm - hand.Qm).max() > 1 and np.abs(moved.Km - hand.Km).max() > 0.1
     assert np.abs(outputs(moved, task) - outputs(hand, task)).max() < 1e-12
     np.testing.assert_allclose(score_table(moved)[0], score_table(hand)[0], atol=1e-9)
@@ -64,14 +80,17 @@ def test_head_facts_of_a_position_head_see_through_its_parametrisation():
     np.testing.assert_allclose(a.queries, LOGIT_GAP)
     assert a.keys[:, 0].tolist() == [1.0] * 3 + [0.0] * 9
     assert a.key_token_effect == a.query_token_effect == 0.0
-    swapped = NumpyTransformer(hand.Km[[1, 0, 2, 3, 4, 5, 6]] + 0.5 * (np.arange(7) == 0)[:, None], hand.Qm, hand.Vm,
-                               hand.pos)  # key A is 0.5 larger: the token moves key scores by 0.5 * 30
+    swapped = NumpyTransformer(
+        hand.Km[[1, 0, 2, 3, 4, 5, 6]] + 0.5 * (np.arange(7) == 0)[:, None], hand.Qm, hand.Vm, hand.pos
+    )  # key A is 0.5 larger: the token moves key scores by 0.5 * 30
     assert facts_of_head(swapped, "position").key_token_effect == pytest.approx(15.0)
 
 
 def test_training_facts_and_tables():
-    log = [f"step {1000 * k:>6}: mean loss {0.1 * 0.8 ** k:.4g}, smallest gap {1 + 0.5 * np.log2(k):.3f} (1 s)"
-           for k in range(1, 5)]
+    log = [
+        f"step {1000 * k:>6}: mean loss {0.1 * 0.8**k:.4g}, smallest gap {1 + 0.5 * np.log2(k):.3f} (1 s)"
+        for k in range(1, 5)
+    ]
     t = training_facts(log, "content")
     np.testing.assert_allclose(t.loss_drops, 0.2, atol=1e-3)
     assert t.gap_per_doubling == pytest.approx(0.5)
@@ -81,8 +100,10 @@ def test_training_facts_and_tables():
         training_facts(log[:3], "content")
     f = facts_of_head(select_by_position(), "position")
     both = Facts("position", f, f, t)
-    assert "| largest distance of a value from its token, at positions 0, 1, 2, 3 | 0.000, 0.000, 0.000, 0.000 |" \
+    assert (
+        "| largest distance of a value from its token, at positions 0, 1, 2, 3 | 0.000, 0.000, 0.000, 0.000 |"
         in facts_table(both)
+    )
     assert kinds_table(both).splitlines()[2] == "| A0 | 30 / 30 | 1 / 1 | (1.00, 0.00, 0.00) | 30 / 30 |"
 
 
@@ -125,8 +146,9 @@ def test_bad_symmetry_arguments():
 
 def test_one_hot_positions_keep_the_head_and_expose_the_score_form():
     rng = np.random.default_rng(5)
-    head = NumpyTransformer(rng.normal(size=(5, 2)), rng.normal(size=(5, 2)), rng.normal(size=(5, 3)),
-                            pos=rng.normal(size=(4, 2)))  # pos_dim 2 < 4 positions: not invertible
+    head = NumpyTransformer(
+        rng.normal(size=(5, 2)), rng.normal(size=(5, 2)), rng.normal(size=(5, 3)), pos=rng.normal(size=(4, 2))
+    )  # pos_dim 2 < 4 positions: not invertible
     folded = one_hot_positions(head)
     np.testing.assert_array_equal(folded.pos, np.eye(4))
     assert np.abs(outputs(folded, "position") - outputs(head, "position")).max() < 1e-12

@@ -66,8 +66,14 @@ def test_verbose_prints_every_step(capsys):
     seq = np.eye(3)[[0, 1, 1]]
     out = model.forward(seq, verbose=True)
     printed = capsys.readouterr().out
-    for label in ("K (seq_len, qk_dim)", "Q (seq_len, qk_dim)", "V (seq_len, v_dim)", "scores = Q K^T / sqrt(qk_dim)",
-                  "attention = softmax", "output = attention V"):
+    for label in (
+        "K (seq_len, qk_dim)",
+        "Q (seq_len, qk_dim)",
+        "V (seq_len, v_dim)",
+        "scores = Q K^T / sqrt(qk_dim)",
+        "attention = softmax",
+        "output = attention V",
+    ):
         assert label in printed, f"verbose does not print {label!r}"
     assert np.array_equal(out, model.forward(seq)), "verbose changes nothing but the printing"
     model.forward(seq, verbose=False)
@@ -98,7 +104,8 @@ def test_forward_keeps_the_course_argument_order():
 def test_train_loop_takes_the_course_form():
     defaults = {k: p.default for k, p in inspect.signature(train_on_batches).parameters.items()}
     assert {k: defaults[k] for k in ("pos_dim", "max_seq_len", "remove_cls", "num_epochs", "lr")} == dict(
-        pos_dim=None, max_seq_len=None, remove_cls=False, num_epochs=10001, lr=3e-2)
+        pos_dim=None, max_seq_len=None, remove_cls=False, num_epochs=10001, lr=3e-2
+    )
     torch.manual_seed(0)
 
     def make_batch():  # select by content: the identity map
@@ -113,8 +120,9 @@ def test_train_loop_takes_the_course_form():
         seq = torch.cat([torch.tensor([[0.0, 0.0, 0.0, 1.0]]), torch.eye(4)[tokens]])
         return seq, torch.ones(4, 1)
 
-    transformer, final_loss = train_loop(make_cls_batch, 4, 8, 1, pos_dim=4, max_seq_len=7, remove_cls=True,
-                                         num_epochs=5, log=None)
+    transformer, final_loss = train_loop(
+        make_cls_batch, 4, 8, 1, pos_dim=4, max_seq_len=7, remove_cls=True, num_epochs=5, log=None
+    )
     assert transformer.pos.weight.shape == (7, 4) and final_loss >= 0
     with pytest.raises(ValueError, match=r"target must have the output's shape \(5, 1\)"):
         train_loop(make_cls_batch, 4, 8, 1, num_epochs=1, log=None)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 
 import pytest
 from markdown_it import MarkdownIt
-
 from pytest_markdown_docs.plugin import FenceSyntax, extract_fence_tests
+
 from tests.reader_view import ROOT, ReaderViewMarkdownIt
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -42,7 +41,11 @@ def html_for(site, page):
 def test_plain_markdown_it_misses_blocks_the_reader_view_finds():
     """Without the reader view, includes and nested blocks would go unrun."""
     plain = sum(
-        len(list(extract_fence_tests(MarkdownIt(), p.read_text(), 0, source_path=p, fence_syntax=FenceSyntax.superfences)))
+        len(
+            list(
+                extract_fence_tests(MarkdownIt(), p.read_text(), 0, source_path=p, fence_syntax=FenceSyntax.superfences)
+            )
+        )
         for p in PAGES
     )
     reader = sum(len(collected_blocks(p)) for p in PAGES)

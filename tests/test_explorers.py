@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from functools import partial
 
 import numpy as np
 import pytest
@@ -45,7 +46,9 @@ def _heads(data):
     """{head name: (NumpyTransformer on the page's weights, its own smallest gap)}."""
     from snippets.transformer import NumpyTransformer
 
-    return {name: (NumpyTransformer(h["Km"], h["Qm"], h["Vm"], h["pos"]), h["gap"]) for name, h in data["heads"].items()}
+    return {
+        name: (NumpyTransformer(h["Km"], h["Qm"], h["Vm"], h["pos"]), h["gap"]) for name, h in data["heads"].items()
+    }
 
 
 @pytest.mark.parametrize("task", PAGES)
@@ -97,14 +100,18 @@ def test_head_explorer_matches_numpy_and_the_check_on_every_input(reader, task):
                 X = np.stack([encode(s, task) for s in group])
                 T = np.stack([target(s, task) for s in group])
                 out, weights = reference.forward(X, return_attention=True)
-                js_out = np.array(found["out"][row:row + len(group)]).reshape(out.shape)
-                js_weights = np.array(found["weights"][row:row + len(group)]).reshape(weights.shape)
+                js_out = np.array(found["out"][row : row + len(group)]).reshape(out.shape)
+                js_weights = np.array(found["weights"][row : row + len(group)]).reshape(weights.shape)
                 where = f"{task}, {name} head, gap {gap:.4g}, length {n}"
-                assert np.abs(js_out - out).max() <= TOLERANCE, f"{where}: outputs differ by {np.abs(js_out - out).max():.2e}"
+                assert np.abs(js_out - out).max() <= TOLERANCE, (
+                    f"{where}: outputs differ by {np.abs(js_out - out).max():.2e}"
+                )
                 assert np.abs(js_weights - weights).max() <= TOLERANCE, f"{where}: attention differs"
                 expected = passes(out, T, task)
-                mismatched = [s for s, a, b in zip(group, found["passes"][row:row + len(group)], expected) if a != b]
-                assert not mismatched, f"{where}: the page's verdict differs from the course's check on {mismatched[:5]}"
+                mismatched = [s for s, a, b in zip(group, found["passes"][row : row + len(group)], expected) if a != b]
+                assert not mismatched, (
+                    f"{where}: the page's verdict differs from the course's check on {mismatched[:5]}"
+                )
                 verdicts += sum(expected)
                 row += len(group)
                 checked += len(group)
@@ -149,11 +156,13 @@ def test_temperature_explorer_matches_softmax_and_autograd(reader):
     for T, stop in zip(temperatures, found["stops"]):
         weights = softmax(keys @ query / np.sqrt(keys.shape[1]) / T)
         assert np.abs(np.array(stop["weights"]) - weights).max() <= TOLERANCE, f"T = {T:g}: weights differ"
-        norm = float(gradients(lambda k, v, q: softmax_attention(k, v, q, temperature=T), tk, tv, tq)[0].norm())
+        norm = float(gradients(partial(softmax_attention, temperature=T), tk, tv, tq)[0].norm())
         if norm < 1e-12:
             assert stop["gradNorm"] < 1e-12, f"T = {T:g}: gradient {stop['gradNorm']:.3g}, autograd {norm:.3g}"
         else:
-            assert abs(stop["gradNorm"] - norm) <= TOLERANCE * norm, f"T = {T:g}: gradient {stop['gradNorm']}, autograd {norm}"
+            assert abs(stop["gradNorm"] - norm) <= TOLERANCE * norm, (
+                f"T = {T:g}: gradient {stop['gradNorm']}, autograd {norm}"
+            )
     print(f"{len(temperatures)} slider stops match softmax and autograd")
     assert not reader.errors, reader.errors
 
@@ -205,8 +214,11 @@ def test_explorers_pass_axe_in_both_schemes_without_errors_or_outside_requests(r
     in the light or the dark scheme; its page logs no error and requests nothing beyond localhost."""
     axe = axe_source()
     bad = []
-    for path, selector in [(PAGES["content"], ".head-explorer"), (PAGES["position"], ".head-explorer"),
-                           (TEMPERATURE_PAGE, ".temperature-explorer")]:
+    for path, selector in [
+        (PAGES["content"], ".head-explorer"),
+        (PAGES["position"], ".head-explorer"),
+        (TEMPERATURE_PAGE, ".temperature-explorer"),
+    ]:
         page = _open(reader, path, selector)
         if selector == ".head-explorer":
             page.get_by_role("radio", name="learned", exact=True).check()
@@ -216,8 +228,11 @@ def test_explorers_pass_axe_in_both_schemes_without_errors_or_outside_requests(r
         page.evaluate(AXE_JOB, [context, axe])
         found = page.evaluate(script("axe_result.js"))
         for scheme in ("light", "dark"):
-            bad += [f"/{path} [{scheme}] {v['id']} ({v['impact']}): {v['nodes'][:2]}"
-                    for v in found[scheme] if v["impact"] in {"serious", "critical"}]
+            bad += [
+                f"/{path} [{scheme}] {v['id']} ({v['impact']}): {v['nodes'][:2]}"
+                for v in found[scheme]
+                if v["impact"] in {"serious", "critical"}
+            ]
         bad += [f"/{path}: {e}" for e in reader.errors] + [f"/{path}: requested {u}" for u in reader.tabs[0].blocked]
     assert not bad, "\n".join(bad)
 
@@ -228,8 +243,12 @@ def test_explorers_work_after_instant_navigation(reader, built_site):
     reader.errors.clear()
     page.goto(reader.base)
     page.evaluate(script("mark_same_document.js"))
-    for path, selector in [(PAGES["content"], ".head-explorer"), (TEMPERATURE_PAGE, ".temperature-explorer"),
-                           (PAGES["position"], ".head-explorer"), (PAGES["content"], ".head-explorer")]:
+    for path, selector in [
+        (PAGES["content"], ".head-explorer"),
+        (TEMPERATURE_PAGE, ".temperature-explorer"),
+        (PAGES["position"], ".head-explorer"),
+        (PAGES["content"], ".head-explorer"),
+    ]:
         page.evaluate(script("mark_nav_link.js"), reader.base + path)
         page.locator("[data-nav-target]").first.click()
         page.wait_for_url(reader.base + path)

@@ -84,8 +84,12 @@ def test_the_student_edition_blanks_the_designs_and_the_answers():
 
 def test_markers_are_checked():
     assert blank_solutions("<!-- BEGIN SOLUTION -->\nanswer\n<!-- END SOLUTION -->\nrest", "markdown") == "rest"
-    assert blank_solutions("    ### BEGIN SOLUTION (student edition: a = None\\nb = None)\n    a = b = 1\n"
-                           "    ### END SOLUTION") == "    a = None\n    b = None"
+    assert (
+        blank_solutions(
+            "    ### BEGIN SOLUTION (student edition: a = None\\nb = None)\n    a = b = 1\n    ### END SOLUTION"
+        )
+        == "    a = None\n    b = None"
+    )
     with pytest.raises(ValueError, match="line 1: BEGIN SOLUTION without an END SOLUTION"):
         blank_solutions("### BEGIN SOLUTION\nx = 1")
     with pytest.raises(ValueError, match="line 2: END SOLUTION without a BEGIN SOLUTION"):
@@ -129,7 +133,8 @@ def test_mismatched_shapes_in_the_exercise_terms():
     report = check_head(designed_head(np.eye(3), np.ones((3, 4)), np.eye(3)), "content")
     assert report.kinds == ["shape"] and report.lines == [
         "Km and Qm must have the same number of columns (qk_dim: a query meets a key in a dot product); "
-        "yours: Km has 3, Qm has 4"]
+        "yours: Km has 3, Qm has 4"
+    ]
     report = check_head(designed_head(np.eye(4), np.eye(4), np.eye(4, 3)), "content")  # a fourth row
     assert "Km must have 3 rows, one per input feature A, B, C; yours has 4" in report.lines
 
@@ -149,11 +154,15 @@ def test_a_head_that_raises():
 def test_files_that_are_not_notebooks_get_one_line(tmp_path):
     (tmp_path / "broken.ipynb").write_text('{"cells": [')
     (tmp_path / "list.ipynb").write_text("[1, 2]")
-    (tmp_path / "bad.ipynb").write_text(json.dumps({"cells": [{"cell_type": "song"}], "nbformat": 4,
-                                                    "nbformat_minor": 5, "metadata": {}}))
-    expected = {"broken.ipynb": "is not valid JSON (line 1, column 12",
-                "list.ipynb": "is JSON but not a Jupyter notebook",
-                "bad.ipynb": "is not a valid Jupyter notebook", "missing.ipynb": "no such file"}
+    (tmp_path / "bad.ipynb").write_text(
+        json.dumps({"cells": [{"cell_type": "song"}], "nbformat": 4, "nbformat_minor": 5, "metadata": {}})
+    )
+    expected = {
+        "broken.ipynb": "is not valid JSON (line 1, column 12",
+        "list.ipynb": "is JSON but not a Jupyter notebook",
+        "bad.ipynb": "is not a valid Jupyter notebook",
+        "missing.ipynb": "no such file",
+    }
     for name, message in expected.items():
         code, out, err = run_grader(tmp_path / name)
         assert code == 2 and not out and err.count("\n") == 1 and message in err, (name, err)
@@ -161,12 +170,18 @@ def test_files_that_are_not_notebooks_get_one_line(tmp_path):
 
 
 def test_a_notebook_with_a_wrong_head_a_raising_one_and_a_missing_one(tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
-        "import numpy as np\nfrom snippets.grade import designed_head",
-        "content_head = designed_head(np.eye(3), 12 * np.sqrt(3) * np.eye(3), np.eye(3))",
-        "class Broken:\n    def forward(self, seq):\n        return seq[5]\nposition_head = Broken()",
-        "1 / 0",
-    )], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(source)
+            for source in (
+                "import numpy as np\nfrom snippets.grade import designed_head",
+                "content_head = designed_head(np.eye(3), 12 * np.sqrt(3) * np.eye(3), np.eye(3))",
+                "class Broken:\n    def forward(self, seq):\n        return seq[5]\nposition_head = Broken()",
+                "1 / 0",
+            )
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     path = tmp_path / "attempt.ipynb"
     nbformat.write(notebook, path)
     code, out, err = run_grader(path, "--timeout", "60")
@@ -186,8 +201,10 @@ def test_the_site_offers_both_editions(built_site):
     folder = built_site / "part3" / "HW3"
     page = (folder / "index.html").read_text(encoding="utf-8")
     links = dict(re.findall(r'<a download="" href="([^"]+\.ipynb)">([^<]+)</a>', page))
-    assert links == {"HW3-student.ipynb": "Download the student edition (HW3-student.ipynb)",
-                     "HW3.ipynb": "Download the solution (HW3.ipynb)"}, links
+    assert links == {
+        "HW3-student.ipynb": "Download the student edition (HW3-student.ipynb)",
+        "HW3.ipynb": "Download the solution (HW3.ipynb)",
+    }, links
     for name in links:
         nbformat.validate(nbformat.read(folder / name, as_version=4))
     shipped = nbformat.read(folder / "HW3-student.ipynb", as_version=4)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from snippets.hand_design import (CLS_VALUE, HAND_DESIGNED, LOGIT_GAP, TOKEN_VALUE, select_by_content,
-                                  select_by_position, unique_tokens)
+from snippets.hand_design import (
+    CLS_VALUE,
+    HAND_DESIGNED,
+    LOGIT_GAP,
+    TOKEN_VALUE,
+    select_by_content,
+    select_by_position,
+    unique_tokens,
+)
 from snippets.hw3_tasks import TASKS, all_sequences, encode, passes, target, verify_head
 from snippets.sharpness import required_gap, smallest_gap
 
@@ -57,8 +64,11 @@ def test_unique_tokens_margins():
     check = verify_head(unique_tokens(), "unique")
     assert check.worst == pytest.approx((CLS_VALUE + TOKEN_VALUE) / 2, abs=1e-9)
     out = unique_tokens().forward(encode("ABB", "unique"))
-    np.testing.assert_allclose(out[1:, 0], [(CLS_VALUE + TOKEN_VALUE) / 2, (CLS_VALUE + 2 * TOKEN_VALUE) / 3,
-                                            (CLS_VALUE + 2 * TOKEN_VALUE) / 3], atol=1e-12)
+    np.testing.assert_allclose(
+        out[1:, 0],
+        [(CLS_VALUE + TOKEN_VALUE) / 2, (CLS_VALUE + 2 * TOKEN_VALUE) / 3, (CLS_VALUE + 2 * TOKEN_VALUE) / 3],
+        atol=1e-12,
+    )
     assert passes(out, target("ABB", "unique"), "unique")
 
 

@@ -105,7 +105,10 @@ def build(book: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, str,
     env["PYTHONPATH"] = str(book)  # the page and the notebook's kernel import the book's tinybook/
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=book, env=env, capture_output=True, text=True,
+        cwd=book,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     site = tmp_path / "site"
     page = (site / "index.html").read_text() if (site / "index.html").is_file() else ""

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-
 LINK_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "data"}
 NOT_LINKS = ("data:", "mailto:", "javascript:", "tel:", "blob:")
 
@@ -88,7 +87,7 @@ def check_links(site: Path):
                 external[absolute.split("#", 1)[0]].add(source)
             return
         checked += 1
-        target = _target_file(site, "/" + parts.path[len(urlsplit(base).path):])
+        target = _target_file(site, "/" + parts.path[len(urlsplit(base).path) :])
         if target is None:
             broken.append(f"{source}: {url} -> no such file")
             return

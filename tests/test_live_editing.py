@@ -46,9 +46,19 @@ def on_post_page(output, page, config):
 def copy_of_the_book(target: Path) -> Path:
     """The working tree copied to ``target`` (no virtual environment, caches or built site), cut to one page."""
     shutil.copytree(
-        ROOT, target,
-        ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "site", "test-artifacts", "__pycache__",
-                                      "*.egg-info", ".pytest_cache", ".ipynb_checkpoints"),
+        ROOT,
+        target,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            ".cache",
+            "site",
+            "test-artifacts",
+            "__pycache__",
+            "*.egg-info",
+            ".pytest_cache",
+            ".ipynb_checkpoints",
+        ),
     )
     for page in [*(target / "docs").rglob("*.md"), *(target / "docs").rglob("*.ipynb")]:
         if page != target / "docs" / PAGE:
@@ -63,12 +73,20 @@ def served_book(tmp_path):
     book = copy_of_the_book(tmp_path / "book")
     port = free_port()
     log_file = tmp_path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BOOK_CACHE": str(tmp_path / "cache"),
-           "PYTHONPATH": str(book)}  # the copy's snippets/, not the repository's
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "BOOK_CACHE": str(tmp_path / "cache"),
+        "PYTHONPATH": str(book),
+    }  # the copy's snippets/, not the repository's
     with log_file.open("w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-f", "one-page.yml", "-a", f"127.0.0.1:{port}"],
-            cwd=book, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=book,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         yield book, f"http://127.0.0.1:{port}/{SERVED_PAGE}", log_file
@@ -123,5 +141,7 @@ def test_an_edit_to_the_code_changes_the_served_output(served_book):
     hook = book / "hooks" / "live_editing.py"
     hook.write_text(hook.read_text() + HOOK_EDIT)
     _, hook_changed = wait_for(url, "<!-- the edited hook ran -->", CHANGE_SECONDS, log_file)
-    print(f"mkdocs serve: first page in {started:.1f} s; an edit's effect served {changed:.1f} s after an edit to "
-          f"snippets/, {hook_changed:.1f} s after an edit to hooks/")
+    print(
+        f"mkdocs serve: first page in {started:.1f} s; an edit's effect served {changed:.1f} s after an edit to "
+        f"snippets/, {hook_changed:.1f} s after an edit to hooks/"
+    )

@@ -68,7 +68,9 @@ def test_every_formula_of_every_page_and_the_notebook_renders(hook, site_markdow
 
 def test_a_formula_that_does_not_render_is_named_with_its_page(hook, caplog):
     page = SimpleNamespace(file=SimpleNamespace(src_uri="part9/broken.md"))
-    content = '<p><span class="arithmatex">\\(\\notacommand{x}\\)</span> and <span class="arithmatex">\\(x^2\\)</span></p>'
+    content = (
+        '<p><span class="arithmatex">\\(\\notacommand{x}\\)</span> and <span class="arithmatex">\\(x^2\\)</span></p>'
+    )
     with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.math"):
         out = hook.on_page_content(content, page, None, None)
     assert "part9/broken.md" in caplog.text and "\\notacommand{x}" in caplog.text

@@ -88,7 +88,7 @@ def test_hand_set_heads_track_previous_and_same_token():
     np.testing.assert_allclose(w[1], same / same.sum(1, keepdims=True), atol=1e-3)
     # head 1 writes the previous word, head 2 where the word occurs
     assert [VOCAB[k] for k in out[:, : len(VOCAB)].argmax(1)] == [TOKENS[p] for p in previous]
-    np.testing.assert_allclose(out[:, len(VOCAB):], w[1], atol=1e-12)
+    np.testing.assert_allclose(out[:, len(VOCAB) :], w[1], atol=1e-12)
 
 
 def test_one_head_with_the_same_weights_blends_the_two_patterns():

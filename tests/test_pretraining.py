@@ -31,7 +31,18 @@ def test_passage_is_shipped_and_a_few_hundred_words(text):
 
 def test_word_tokens_split_words_and_punctuation():
     assert word_tokens("Oh! Single, my dear; grown-up daughters' beauty.") == [
-        "oh", "!", "single", ",", "my", "dear", ";", "grown-up", "daughters", "'", "beauty", "."
+        "oh",
+        "!",
+        "single",
+        ",",
+        "my",
+        "dear",
+        ";",
+        "grown-up",
+        "daughters",
+        "'",
+        "beauty",
+        ".",
     ]
 
 
@@ -41,7 +52,7 @@ def test_next_token_pairs_label_every_position_with_the_next_token(text):
         pairs = next_token_pairs(tokens, k)
         assert len(pairs) == len(tokens) - k
         for i, (context, target) in enumerate(pairs):
-            assert list(context) == tokens[i:i + k] and target == tokens[i + k]
+            assert list(context) == tokens[i : i + k] and target == tokens[i + k]
     with pytest.raises(ValueError, match="at least 1"):
         next_token_pairs(tokens, 0)
 

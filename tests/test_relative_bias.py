@@ -128,12 +128,20 @@ def test_parameter_counts():
     [
         (lambda: relative_bias_from_positions(np.ones((3, 2)), np.ones((3, 4))), "(3, 2) and (3, 4)"),
         (lambda: relative_bias_from_positions(np.ones(3), np.ones((3, 3))), "got shape (3,)"),
-        (lambda: biased_softmax_attention(np.ones((3, 2)), np.ones((3, 1)), np.ones((2, 2)), np.ones((3, 3))),
-         "(queries, keys) = (2, 3)"),
-        (lambda: biased_softmax_attention(np.ones((3, 2)), np.ones((4, 1)), np.ones((2, 2)), np.ones((2, 3))),
-         "3 keys but values of shape (4, 1)"),
-        (lambda: concatenated_attention(np.ones((3, 2)), np.ones((3, 1)), np.ones((2, 2)), np.ones((4, 1)), np.ones((2, 1))),
-         "keys (3, 2) with K_pos (4, 1)"),
+        (
+            lambda: biased_softmax_attention(np.ones((3, 2)), np.ones((3, 1)), np.ones((2, 2)), np.ones((3, 3))),
+            "(queries, keys) = (2, 3)",
+        ),
+        (
+            lambda: biased_softmax_attention(np.ones((3, 2)), np.ones((4, 1)), np.ones((2, 2)), np.ones((2, 3))),
+            "3 keys but values of shape (4, 1)",
+        ),
+        (
+            lambda: concatenated_attention(
+                np.ones((3, 2)), np.ones((3, 1)), np.ones((2, 2)), np.ones((4, 1)), np.ones((2, 1))
+            ),
+            "keys (3, 2) with K_pos (4, 1)",
+        ),
         (lambda: diagonal_spread(np.ones((2, 3))), "square (T, T)"),
         (lambda: relative_bias_matrix(np.ones(4)), "2T - 1 values"),
         (lambda: rotated_positions(np.ones(3), 2, [1.0]), "even width"),

@@ -10,8 +10,16 @@ import pytest
 from snippets.attention import softmax
 from snippets.hand_design import LOGIT_GAP, select_by_content, select_by_position
 from snippets.hw3_tasks import TASKS, encode, verify_head
-from snippets.sharpness import (ATOL, leak_bound, plot_sharpness, query_gaps, required_gap, smallest_gap, wanted_keys,
-                                worst_error_vs_gap)
+from snippets.sharpness import (
+    ATOL,
+    leak_bound,
+    plot_sharpness,
+    query_gaps,
+    required_gap,
+    smallest_gap,
+    wanted_keys,
+    worst_error_vs_gap,
+)
 
 
 @pytest.mark.parametrize("n", [2, 4, 6])

@@ -85,7 +85,9 @@ def test_attention_is_returned_from_the_same_call():
     out, weights = model.forward(seq, return_attention=True)
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     np.testing.assert_allclose(out, weights @ model.inputs(seq) @ Vm)
-    np.testing.assert_allclose(weights, np.exp(model.scores(seq)) / np.exp(model.scores(seq)).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(
+        weights, np.exp(model.scores(seq)) / np.exp(model.scores(seq)).sum(axis=1, keepdims=True)
+    )
 
 
 def test_a_stack_of_sequences_gives_each_sequence_its_output():

@@ -62,8 +62,9 @@ def test_every_chapter_is_on_the_page_in_order(whole_book):
     assert book["chapters"] == chapter_keys(), "the chapters on the page are not the navigation's, in order"
     assert facts["formulas"] > 100 and facts["math"]["untypeset"] == 0 and not facts["math"]["errors"]
     assert not facts["raw"] and not book["tex"], f"raw TeX in the text: {(facts['raw'] + book['tex'])[:5]}"
-    assert facts["notebook"] and facts["notebook"]["outputs"] > 0 and not facts["notebook"]["errors"], \
+    assert facts["notebook"] and facts["notebook"]["outputs"] > 0 and not facts["notebook"]["errors"], (
         "the executed notebook's outputs are missing"
+    )
     assert facts["figures"] > 0 and not facts["unlabelled"]
 
 
@@ -92,6 +93,8 @@ def test_it_prints_to_a_clean_pdf_with_a_sheet_per_chapter(whole_book):
     folder = ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     (folder / "whole-book.pdf").write_bytes(pdf)
-    print(f"the whole book printed: {sheets} A4 pages for {chapters} chapters, {len(pdf) / 1e6:.1f} MB "
-          f"-> {folder / 'whole-book.pdf'}")
+    print(
+        f"the whole book printed: {sheets} A4 pages for {chapters} chapters, {len(pdf) / 1e6:.1f} MB "
+        f"-> {folder / 'whole-book.pdf'}"
+    )
     assert sheets >= chapters, f"{sheets} printed pages for {chapters} chapters"
