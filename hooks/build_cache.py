@@ -243,8 +243,11 @@ def _execute(source: Path, target: Path, kernel_name: str, errors: dict, seconds
         errors[str(source)] = err
         return
     seconds[str(source)] = time.perf_counter() - start
+    # The page and its download show the solution without the student edition's markers.
+    from snippets.student_edition import solution_edition
+
     partial = target.with_suffix(".partial")
-    nbformat.write(notebook, partial)
+    nbformat.write(solution_edition(notebook), partial)
     partial.replace(target)
 
 

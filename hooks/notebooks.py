@@ -158,6 +158,15 @@ def _kept_script(match) -> str:
     return match[0]
 
 
+def _has_student_edition(page, config) -> bool:
+    """Does the notebook mark solutions, so that the build also writes its student edition?"""
+    import nbformat
+
+    from snippets.student_edition import has_solutions
+
+    return has_solutions(nbformat.read(Path(config.docs_dir) / page.file.src_uri, as_version=4))
+
+
 def on_page_content(html, page, config, files):
     plugin = config.plugins.get("mkdocs-jupyter")
     if not getattr(page, "nb_url", None) or plugin is None or not plugin.config["include_source"]:
@@ -168,8 +177,9 @@ def on_page_content(html, page, config, files):
     # (the theme does the same for the other code blocks).
     html = html.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
     # A paragraph of its own: a floated button would squeeze the whole notebook beside it.
+    label = f"Download the solution ({name})" if _has_student_edition(page, config) else f"Download {name}"
     button = (
         f'<p class="notebook-download"><a href="{name}" download class="md-button"'
-        f' title="Download the notebook {name}">{DOWNLOAD_ICON} Download {name}</a></p>'
+        f' title="Download the notebook {name}">{DOWNLOAD_ICON} {label}</a></p>'
     )
     return button + html

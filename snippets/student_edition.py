@@ -93,6 +93,25 @@ def has_solutions(notebook) -> bool:
     )
 
 
+def solution_edition(notebook):
+    """A copy of ``notebook`` as a reader of the solution sees it: code cells without their marker lines.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "### BEGIN SOLUTION (student edition: y = None)\\ny = 2\\n### END SOLUTION\\nprint(y)")])
+    >>> print(solution_edition(nb).cells[0].source)
+    y = 2
+    print(y)
+    """
+    solution = copy.deepcopy(notebook)
+    begin, end = MARKERS["code"]
+    for cell in solution.cells:
+        if cell.cell_type == "code":
+            lines = cell.source.split("\n")
+            cell.source = "\n".join(line for line in lines if not (begin.match(line) or end.match(line)))
+    return solution
+
+
 def _heads_used(source: str) -> list[str]:
     return [name for name in HEADS if re.search(rf"\b{name}\b", source)]
 
