@@ -23,12 +23,15 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.repeated_ids: set[str] = set()
         self.links: list[tuple[str, str]] = []  # (tag, url)
         self.canonical: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if attrs.get("id"):
+            if attrs["id"] in self.ids:
+                self.repeated_ids.add(attrs["id"])
             self.ids.add(attrs["id"])
         if tag == "a" and attrs.get("name"):
             self.ids.add(attrs["name"])
@@ -115,6 +118,16 @@ def test_no_broken_internal_links_or_anchors(built_site, reader_summary):
         print(f"  {url}  ({', '.join(sorted(where)[:3])}{', ...' if len(where) > 3 else ''})")
     assert checked > 0
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:50])
+
+
+def test_no_page_repeats_an_id(built_site):
+    """An id names one element of its page: a repeated one sends links and labels to the wrong element."""
+    repeated = {
+        html.relative_to(built_site).as_posix(): sorted(page.repeated_ids)[:5]
+        for html, page in _parse(built_site).items()
+        if page.repeated_ids
+    }
+    assert not repeated, f"ids repeated on a page: {repeated}"
 
 
 def test_the_link_check_catches_a_broken_link_and_anchor(tmp_path):
