@@ -29,6 +29,7 @@ stops the build, naming the page.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -64,7 +65,19 @@ def _matrix(a) -> list | None:
 
 @functools.cache
 def head_data(task: str) -> str:
-    """The JSON for the head explorer of ``task`` ("content" or "position")."""
+    """The JSON for the head explorer of ``task`` ("content" or "position").
+
+    Kept on disk with the learned heads (``snippets.memo``), under a key that
+    includes every file of ``snippets/`` and this hook: a rebuild with neither
+    changed neither imports torch nor loads the heads.
+    """
+    from snippets.memo import computed_once
+
+    hook = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return computed_once(_head_data)(task, hook)
+
+
+def _head_data(task: str, hook: str) -> str:  # hook: this file's hash, only a part of the key
     from snippets.hand_design import HAND_DESIGNED
     from snippets.hw3_tasks import ATOL, RTOL, VOCAB, get_task
     from snippets.learned_heads import MODEL_SIZES, learned_head

@@ -41,10 +41,9 @@ import numpy as np
 
 from snippets.hw3_tasks import CLS, VOCAB, encode, get_task, target, verify_head
 from snippets.sharpness import ATOL, required_gap, smallest_gap, wanted_keys
+from snippets.student_edition import HEADS
 from snippets.transformer import NumpyTransformer, PytorchTransformer, numpy_head
 
-HEADS = {"content_head": "content", "position_head": "position", "unique_head": "unique"}
-"""The variable the grader reads for each task."""
 REQUIRED = ("content", "position")
 LABELS = {
     "content": "(a) select by content",

@@ -20,7 +20,7 @@ cell is rendered::
     <!-- END SOLUTION -->
 
 A cell left empty is dropped. A code cell without markers that uses a
-designed head (a name of ``snippets.grade.HEADS``, such as ``content_head``)
+designed head (a name of ``HEADS``, such as ``content_head``)
 runs in the student edition only once those heads pass ``check_head``; until
 then it prints "not done yet". Outputs and execution counts are cleared.
 
@@ -35,7 +35,8 @@ import re
 import sys
 import textwrap
 
-from snippets.grade import HEADS
+HEADS = {"content_head": "content", "position_head": "position", "unique_head": "unique"}
+"""The variable the student edition asks for, and the grader reads, for each task."""
 
 MARKERS = {
     "code": (
