@@ -52,6 +52,15 @@ def mkdocs_config() -> dict:
     return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
 
 
+def nav_sources(nav=None) -> list[str]:
+    """The source file of every page in ``mkdocs.yml``'s navigation, in order."""
+    sources = []
+    for item in mkdocs_config()["nav"] if nav is None else nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        sources += nav_sources(value) if isinstance(value, list) else [value]
+    return sources
+
+
 def snippets_config() -> dict:
     config = mkdocs_config()
     for ext in config["markdown_extensions"]:

@@ -6,21 +6,11 @@ import re
 
 import pytest
 
-from tests.reader_view import mkdocs_config
-
-
-def _nav_pages(nav):
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        if isinstance(value, list):
-            yield from _nav_pages(value)
-        else:
-            yield value
+from tests.reader_view import nav_sources
 
 
 def test_every_nav_page_is_built(built_site):
-    config = mkdocs_config()
-    for page in _nav_pages(config["nav"]):
+    for page in nav_sources():
         stem = re.sub(r"(index)?\.(md|ipynb)$", "", page)
         assert (built_site / stem / "index.html").is_file(), f"{page} was not built"
 

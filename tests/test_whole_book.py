@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.browser_support import COLLECT, SETTLED, WHOLE_BOOK, script
-from tests.reader_view import mkdocs_config
+from tests.reader_view import nav_sources
 from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
@@ -22,20 +22,11 @@ pytestmark = pytest.mark.browser
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")  # a page object of the PDF (not /Pages, the tree)
 
 
-def _nav_sources(nav):
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) else item
-        if isinstance(value, list):
-            yield from _nav_sources(value)
-        else:
-            yield value
-
-
 def chapter_keys() -> list[str]:
     """The id of each chapter's section, in the order of the navigation: ``part1/argmax-attention.md`` ->
     ``part1-argmax-attention``, the home page -> ``home``."""
     keys = []
-    for source in _nav_sources(mkdocs_config()["nav"]):
+    for source in nav_sources():
         if source == "whole-book.md":
             continue
         url = re.sub(r"(index)?\.(md|ipynb)$", "", source)
