@@ -33,7 +33,6 @@ import hashlib
 import html
 import json
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -50,10 +49,6 @@ TEMPERATURE_STOPS = (-2.0, 2.0, 41)  # log10 of the first and last temperature, 
 
 
 def on_config(config):
-    # Import the snippets of the repository being built, not another installed copy.
-    root = str(Path(config.config_file_path).resolve().parent)
-    if root not in sys.path:
-        sys.path.insert(0, root)
     head_data.cache_clear()  # a served site rebuilt after an edit exports the new weights
     temperature_data.cache_clear()
     return config

@@ -16,8 +16,11 @@ process remembers code:
 - MkDocs 1.6 loads a hook module once per process (upstream, mkdocs#3993), so
   an edit to ``hooks/`` would rebuild with the old hook.
 
-So each build starts by forgetting all three; the next imports read the
-files. A build that runs no page code (every output cached) imports almost
+So each build starts by forgetting all three and by putting the repository
+being built first on ``sys.path`` (its ``snippets``, not another installed
+copy, such as the editable install of another clone); the next imports read
+the files. Every hook that imports the book's code relies on this, the first
+hook of ``mkdocs.yml``. A build that runs no page code (every output cached) imports almost
 nothing again, so this costs little. The notebook needs nothing of this: its
 kernel is a new process on each execution, and its cache key includes
 ``snippets/``.
@@ -66,8 +69,15 @@ def reload_hooks_next_build():
         cache_clear()
 
 
+def import_from(root: Path):
+    """Make ``root``'s ``snippets`` the one that imports: ``root`` first on ``sys.path``."""
+    if sys.path[0] != str(root):
+        sys.path.insert(0, str(root))
+
+
 @event_priority(100)  # before any hook or plugin imports the book's code for this build
 def on_config(config):
+    import_from(Path(config.config_file_path).resolve().parent)
     forgotten = forget_imported_code()
     forget_page_sessions()
     reload_hooks_next_build()

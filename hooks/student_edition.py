@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -24,9 +23,6 @@ log = logging.getLogger("mkdocs.hooks.student_edition")
 
 @event_priority(-50)  # after mkdocs-jupyter has made the notebooks pages, before build_cache points them elsewhere
 def on_files(files, config):
-    root = str(Path(config.config_file_path).resolve().parent)
-    if sys.path[0] != root:
-        sys.path.insert(0, root)  # the snippets of the repository being built
     import nbformat
 
     from snippets.student_edition import has_solutions, student_edition

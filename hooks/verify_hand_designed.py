@@ -17,9 +17,7 @@ not repeat it.
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
@@ -27,10 +25,6 @@ log = logging.getLogger("mkdocs.hooks.verify_hand_designed")
 
 
 def on_config(config):
-    # Import the snippets of the repository being built, not another installed copy.
-    root = str(Path(config.config_file_path).resolve().parent)
-    if sys.path[0] != root:
-        sys.path.insert(0, root)
     from snippets.memo import cache_base, code_key
 
     passed = cache_base() / f"hand-designed-heads-pass-{code_key()}.txt"
