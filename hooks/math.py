@@ -10,13 +10,17 @@ JavaScript in the reader's browser). The stylesheet and fonts are KaTeX's own,
 of the same version, served with the site (``docs/assets/katex``).
 
 The same formula gives the same HTML: each one rendered is kept, by its TeX
-and the PyKaTeX version, in ``$BOOK_CACHE/katex-<version>.json`` (default
+and the PyKaTeX version, in ``$BOOK_CACHE/katex-<version>-htmlAndMathml.json`` (default
 ``.cache/book``), so a rebuild renders only new formulas.
 
 A formula KaTeX cannot render stops the build (strict mode): the warning names
-the page and the formula. The search index is built from the rendered page,
-so results show each formula's text (its MathML); the TeX source and the
-drawn glyphs are kept out of the index.
+the page and the formula.
+
+Search results show formulas typeset too: the index gets each formula once, as
+its MathML (which browsers draw without any script), and neither its TeX nor
+KaTeX's glyphs. The theme's search plugin indexes a page from its HTML and keeps
+only a few tags, so it is given a view of the page in which each formula is a
+placeholder, and the index it writes gets the MathML in the placeholder's place.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pykatex
+from mkdocs.plugins import CombinedEvent, event_priority
 
 log = logging.getLogger("mkdocs.hooks.math")
 
@@ -52,11 +57,11 @@ _RENDERED: dict[str, str] = {}  # "display|tex" or "inline|tex" -> HTML, for thi
 
 def _cache_file() -> Path:
     base = Path(os.environ.get("BOOK_CACHE") or Path(__file__).resolve().parents[1] / ".cache" / "book")
-    return base / f"katex-{metadata.version('pykatex')}.json"
+    return base / f"katex-{metadata.version('pykatex')}-htmlAndMathml.json"  # KaTeX's output as it is
 
 
 def render(tex: str, display: bool) -> str:
-    """``tex`` as KaTeX HTML with MathML; the TeX and the glyphs kept out of the search index."""
+    """``tex`` as KaTeX HTML, with its MathML (and TeX) for screen readers."""
     key = f"{'display' if display else 'inline'}|{tex}"
     if key not in _RENDERED:
         _RENDERED[key] = _render(tex, display)
@@ -68,9 +73,7 @@ def _render(tex: str, display: bool) -> str:
         out = pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml", throwOnError=True)
     except Exception as err:  # pykatex.ParseError, or an error of the JavaScript engine
         raise MathError(f"{err}") from err
-    return out.replace('<span class="katex-html"', '<span class="katex-html" data-search-exclude', 1).replace(
-        '<annotation encoding="application/x-tex">', '<annotation encoding="application/x-tex" data-search-exclude>', 1
-    )
+    return out
 
 
 def typeset_arithmatex(content: str, errors: list) -> str:
@@ -132,10 +135,11 @@ def on_config(config):
     except (OSError, ValueError):
         pass
     _LOADED["count"] = len(_RENDERED)
+    _SEARCH.update(mathml=[], number={}, pages={})
     return config
 
 
-def on_post_build(config):
+def _keep_what_was_rendered(config):
     if len(_RENDERED) != _LOADED.get("count"):  # something new was rendered: keep it
         path = _cache_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,6 +157,69 @@ def on_page_content(content, page, config, files):
     return content
 
 
+# -- search: each formula indexed once, as MathML -------------------------------------------------
+
+FORMULA_START = re.compile(r'<span class="katex(?:-display)?">')
+SPAN_TAG = re.compile(r"<(/?)span\b")
+MATHML = re.compile(r"<math\b.*?</math>", re.S)
+NOT_FOR_SEARCH = re.compile(
+    r'<annotation encoding="application/x-tex">.*?</annotation>|</?semantics>|\s(?:xmlns|display)="[^"]*"', re.S
+)
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_SEARCH: dict = {"mathml": [], "number": {}, "pages": {}}  # the formulas' MathML; each page's own HTML
+
+
+def search_view(content: str) -> str:
+    """``content`` with each typeset formula replaced by a placeholder for its MathML."""
+    out, end = [], 0
+    for start in FORMULA_START.finditer(content):
+        if start.start() < end:  # the formula inside a display formula's box
+            continue
+        depth, stop = 0, start.start()
+        for tag in SPAN_TAG.finditer(content, start.start()):
+            depth += -1 if tag[1] else 1
+            if depth == 0:
+                stop = content.index(">", tag.end()) + 1
+                break
+        mathml = NOT_FOR_SEARCH.sub("", MATHML.search(content, start.start(), stop)[0])
+        number = _SEARCH["number"].setdefault(mathml, len(_SEARCH["mathml"]))
+        if number == len(_SEARCH["mathml"]):
+            _SEARCH["mathml"].append(mathml)
+        out += [content[end : start.start()], f"\ue000{number}\ue001"]
+        end = stop
+    return "".join(out) + content[end:]
+
+
+@event_priority(50)  # before the search plugin indexes the page
+def _show_search_the_formulas_as_placeholders(context, page, config, nav):
+    _SEARCH["pages"][page.file.src_uri] = page.content
+    if page.content and 'class="katex' in page.content:
+        page.content = search_view(page.content)
+    return context
+
+
+@event_priority(-50)  # after it: the page itself is rendered as it was
+def _give_the_page_back(context, page, config, nav):
+    page.content = _SEARCH["pages"].pop(page.file.src_uri, page.content)
+    return context
+
+
+on_page_context = CombinedEvent(_show_search_the_formulas_as_placeholders, _give_the_page_back)
+
+
+@event_priority(-50)  # after the search plugin has written its index
+def _put_mathml_in_the_search_index(config):
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            if field in doc:
+                doc[field] = PLACEHOLDER.sub(lambda n: _SEARCH["mathml"][int(n[1])], doc[field])
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 KATEX_CSS = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*assets/katex/)katex\.min\.css">')
 PRELOADED_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")  # the fonts of nearly every formula
 
@@ -168,3 +235,6 @@ def on_post_page(output, page, config):
         for name in PRELOADED_FONTS
     )
     return output[: found.start()] + preload + output[found.start() :]
+
+
+on_post_build = CombinedEvent(_keep_what_was_rendered, _put_mathml_in_the_search_index)

@@ -176,6 +176,8 @@ def on_page_content(html, page, config, files):
     # Code cells scroll sideways when a line is long: focusable, so a keyboard can scroll them
     # (the theme does the same for the other code blocks).
     html = html.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+    # Each cell's source is also kept as text for its copy button: search indexes it once, as code.
+    html = html.replace('<div class="clipboard-copy-txt"', '<div data-search-exclude class="clipboard-copy-txt"')
     # A paragraph of its own: a floated button would squeeze the whole notebook beside it.
     label = f"Download the solution ({name})" if _has_student_edition(page, config) else f"Download {name}"
     button = (

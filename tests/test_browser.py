@@ -158,6 +158,18 @@ def test_search_finds_pages_by_words_in_their_body(reader, built_site, page_repo
     print(f"{len(queries)} searches: " + ", ".join(f"{q!r} -> /{p}" for q, p in queries))
 
 
+def test_search_results_show_formulas_typeset(reader):
+    """A result's formulas are drawn from the MathML in the index, not shown as TeX."""
+    page = reader.page
+    page.goto(reader.base)
+    results = _search(page, "inner product")
+    assert reader.base + "part1/argmax-attention/" in results, f"searching 'inner product' lists {results[:5]}"
+    found = page.evaluate(script("search_result_math.js"))
+    assert found["formulas"] > 0 and found["drawn"] == found["formulas"], f"formulas in the results: {found}"
+    assert not found["raw"], f"TeX or placeholders in the results: {found['raw']}"
+    print(f"search 'inner product': {found['formulas']} formulas in the results, all drawn")
+
+
 def test_notebook_pages_show_executed_outputs(page_reports):
     notebooks = {p: r.notebook for p, r in page_reports.items() if r.notebook}
     assert notebooks, "no notebook page in the built site"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import re
 from importlib import metadata
@@ -77,11 +78,34 @@ def test_a_formula_that_does_not_render_is_named_with_its_page(hook, caplog):
     assert out.count('class="katex"') == 1, "the good formula is typeset; the broken one is left as written"
 
 
-def test_typeset_formulas_carry_mathml_and_the_tex_stays_out_of_search(hook):
-    out = hook.render(r"\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}", display=True)
-    assert 'class="katex-display"' in out and "<math" in out
-    assert '<span class="katex-html" data-search-exclude' in out
-    assert '<annotation encoding="application/x-tex" data-search-exclude>' in out
+def test_search_indexes_each_formula_once_as_mathml(hook, tmp_path):
+    """The search plugin sees a placeholder per formula; the index it writes gets the MathML, without
+    the TeX or KaTeX's glyphs; the page itself keeps its typeset formulas."""
+    softmax = r"\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"
+    typeset = hook.render(softmax, display=True)
+    assert 'class="katex-display"' in typeset and "<math" in typeset and "application/x-tex" in typeset
+    content = f"<p>Softmax: {typeset} and {hook.render('x^2', display=False)}, again {typeset}</p>"
+    hook.on_config(None)
+    page = SimpleNamespace(content=content, file=SimpleNamespace(src_uri="part9/softmax.md"))
+    seen = []
+    search = lambda context, page, config, nav: seen.append(page.content) or context  # noqa: E731
+    for handler in sorted([*hook.on_page_context.methods, search], key=lambda f: -getattr(f, "mkdocs_priority", 0)):
+        handler({}, page=page, config=None, nav=None)
+    assert page.content == content, "the page is rendered with its typeset formulas"
+    view = seen[0]
+    assert view == "<p>Softmax: \ue0000\ue001 and \ue0001\ue001, again \ue0000\ue001</p>", view
+
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
+    index.write_text(json.dumps({"docs": [{"location": "part9/softmax/", "title": "Softmax", "text": view}]}))
+    for handler in hook.on_post_build.methods:
+        if handler.__name__ == "_put_mathml_in_the_search_index":
+            handler(SimpleNamespace(site_dir=str(tmp_path)))
+    text = json.loads(index.read_text())["docs"][0]["text"]
+    assert text.count("<math>") == 3 and text.count("</math>") == 3, text
+    assert "softmax" in text and "<mi>x</mi>" in text, text
+    for left_out in ("application/x-tex", "katex", "\\frac", "\ue000", "semantics", "xmlns"):
+        assert left_out not in text, f"{left_out!r} in the index: {text}"
 
 
 def test_notebook_math_is_typeset_in_markdown_cells_only(hook):
