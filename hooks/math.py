@@ -193,7 +193,8 @@ def search_view(content: str) -> str:
 @event_priority(50)  # before the search plugin indexes the page
 def _show_search_the_formulas_as_placeholders(context, page, config, nav):
     _SEARCH["pages"][page.file.src_uri] = page.content
-    if page.content and 'class="katex' in page.content:
+    indexed = not (page.meta.get("search") or {}).get("exclude")
+    if indexed and page.content and 'class="katex' in page.content:
         page.content = search_view(page.content)
     return context
 

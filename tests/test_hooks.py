@@ -200,6 +200,21 @@ def test_notebook_style_keeps_only_rules_that_can_match():
     ]
 
 
+def test_notebook_style_keeps_only_custom_properties_something_reads():
+    notebooks = load("notebooks")
+    css = (
+        ".w{--used:1px;--chain:var(--used2);--used2:red;--unread:blue;--by-page:0;color:var(--chain)} "
+        "@media print{.w{--unread-too:1;--icon:url('data:image/svg+xml;utf8,<svg/>');width:var(--used)}} "
+        ".w{--lonely:1} @charset \"x\";"
+    )
+    kept = notebooks.unread_properties_removed(css, read_elsewhere={"--by-page", "--icon"})
+    assert kept.split("\n") == [
+        ".w{--used:1px;--chain:var(--used2);--used2:red;--by-page:0;color:var(--chain)}",
+        "@media print{.w{--icon:url('data:image/svg+xml;utf8,<svg/>');width:var(--used)}}",
+        '@charset "x";',
+    ]
+
+
 def test_the_whole_book_keeps_ids_apart_and_links_on_its_page():
     whole_book = load("whole_book")
     chapters = {"": "home", "part1/a/": "part1-a", "part1/b/": "part1-b"}

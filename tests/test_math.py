@@ -86,7 +86,7 @@ def test_search_indexes_each_formula_once_as_mathml(hook, tmp_path):
     assert 'class="katex-display"' in typeset and "<math" in typeset and "application/x-tex" in typeset
     content = f"<p>Softmax: {typeset} and {hook.render('x^2', display=False)}, again {typeset}</p>"
     hook.on_config(None)
-    page = SimpleNamespace(content=content, file=SimpleNamespace(src_uri="part9/softmax.md"))
+    page = SimpleNamespace(content=content, meta={}, file=SimpleNamespace(src_uri="part9/softmax.md"))
     seen = []
     search = lambda context, page, config, nav: seen.append(page.content) or context  # noqa: E731
     for handler in sorted([*hook.on_page_context.methods, search], key=lambda f: -getattr(f, "mkdocs_priority", 0)):
