@@ -181,13 +181,48 @@ def search_view(content: str) -> str:
             if depth == 0:
                 stop = content.index(">", tag.end()) + 1
                 break
-        mathml = NOT_FOR_SEARCH.sub("", MATHML.search(content, start.start(), stop)[0])
+        mathml = STYLED_LETTER.sub(
+            _styled_letter, NOT_FOR_SEARCH.sub("", MATHML.search(content, start.start(), stop)[0])
+        )
         number = _SEARCH["number"].setdefault(mathml, len(_SEARCH["mathml"]))
         if number == len(_SEARCH["mathml"]):
             _SEARCH["mathml"].append(mathml)
         out += [content[end : start.start()], f"\ue000{number}\ue001"]
         end = stop
     return "".join(out) + content[end:]
+
+
+# MathML Core, what browsers draw, keeps ``mathvariant`` only for "normal": a bold or double-struck
+# letter is written as its own character (U+1D400 on), as MathML Core asks.
+STYLED_LETTER = re.compile(r'<mi mathvariant="(bold|double-struck|script)">([A-Za-z0-9])</mi>')
+ALPHABET_START = {  # variant: (A, a, 0)
+    "bold": (0x1D400, 0x1D41A, 0x1D7CE),
+    "double-struck": (0x1D538, 0x1D552, 0x1D7D8),
+    "script": (0x1D49C, 0x1D4B6, None),
+}
+LETTERLIKE = {  # the letters Unicode had encoded before, outside those alphabets
+    ("double-struck", c): chr(p) for c, p in zip("CHNPQRZ", (0x2102, 0x210D, 0x2115, 0x2119, 0x211A, 0x211D, 0x2124))
+} | {
+    ("script", c): chr(p)
+    for c, p in zip(
+        "BEFHILMRego", (0x212C, 0x2130, 0x2131, 0x210B, 0x2110, 0x2112, 0x2133, 0x211B, 0x212F, 0x210A, 0x2134)
+    )
+}
+
+
+def _styled_letter(match) -> str:
+    variant, letter = match[1], match[2]
+    upper, lower, digit = ALPHABET_START[variant]
+    start, offset = (
+        (upper, ord(letter) - ord("A"))
+        if letter.isupper()
+        else (lower, ord(letter) - ord("a"))
+        if letter.islower()
+        else (digit, ord(letter) - ord("0"))
+    )
+    if start is None:
+        return match[0]
+    return f"<mi>{LETTERLIKE.get((variant, letter), chr(start + offset))}</mi>"
 
 
 @event_priority(50)  # before the search plugin indexes the page

@@ -277,6 +277,11 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     page.set_viewport_size({"width": DESKTOP, "height": 900})
     page.goto(reader.base + path, wait_until="load")
     page.evaluate(SETTLED)
+    for url, encoded, decoded in page.evaluate(WEIGHT):  # what the cold load fetched
+        report.resources.append((url[len(reader.base) :] if url.startswith(reader.base) else url, encoded, decoded))
+        report.bytes_gzip += encoded
+        report.bytes_raw += decoded
+    page.evaluate(script("show_everything.js"))
     facts = page.evaluate(COLLECT)
     report.title = facts["title"]
     report.formulas = facts["formulas"]
@@ -289,10 +294,6 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     report.unlabelled_figures = facts["unlabelled"]
     report.broken_anchors = facts["anchors"]
     report.notebook = facts["notebook"]
-    for url, encoded, decoded in page.evaluate(WEIGHT):
-        report.resources.append((url[len(reader.base) :] if url.startswith(reader.base) else url, encoded, decoded))
-        report.bytes_gzip += encoded
-        report.bytes_raw += decoded
     report.code_contrast["light"] = page.evaluate(CODE_CONTRAST)
     page.emulate_media(media="print")
     report.printed = page.evaluate(PRINTED)

@@ -205,7 +205,7 @@ def test_notebook_style_keeps_only_custom_properties_something_reads():
     css = (
         ".w{--used:1px;--chain:var(--used2);--used2:red;--unread:blue;--by-page:0;color:var(--chain)} "
         "@media print{.w{--unread-too:1;--icon:url('data:image/svg+xml;utf8,<svg/>');width:var(--used)}} "
-        ".w{--lonely:1} @charset \"x\";"
+        '.w{--lonely:1} @charset "x";'
     )
     kept = notebooks.unread_properties_removed(css, read_elsewhere={"--by-page", "--icon"})
     assert kept.split("\n") == [
