@@ -169,29 +169,6 @@ PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _SEARCH: dict = {"mathml": [], "number": {}, "pages": {}}  # the formulas' MathML; each page's own HTML
 
 
-def search_view(content: str) -> str:
-    """``content`` with each typeset formula replaced by a placeholder for its MathML."""
-    out, end = [], 0
-    for start in FORMULA_START.finditer(content):
-        if start.start() < end:  # the formula inside a display formula's box
-            continue
-        depth, stop = 0, start.start()
-        for tag in SPAN_TAG.finditer(content, start.start()):
-            depth += -1 if tag[1] else 1
-            if depth == 0:
-                stop = content.index(">", tag.end()) + 1
-                break
-        mathml = STYLED_LETTER.sub(
-            _styled_letter, NOT_FOR_SEARCH.sub("", MATHML.search(content, start.start(), stop)[0])
-        )
-        number = _SEARCH["number"].setdefault(mathml, len(_SEARCH["mathml"]))
-        if number == len(_SEARCH["mathml"]):
-            _SEARCH["mathml"].append(mathml)
-        out += [content[end : start.start()], f"\ue000{number}\ue001"]
-        end = stop
-    return "".join(out) + content[end:]
-
-
 # MathML Core, what browsers draw, keeps ``mathvariant`` only for "normal": a bold or double-struck
 # letter is written as its own character (U+1D400 on), as MathML Core asks.
 STYLED_LETTER = re.compile(r'<mi mathvariant="(bold|double-struck|script)">([A-Za-z0-9])</mi>')
@@ -213,16 +190,38 @@ LETTERLIKE = {  # the letters Unicode had encoded before, outside those alphabet
 def _styled_letter(match) -> str:
     variant, letter = match[1], match[2]
     upper, lower, digit = ALPHABET_START[variant]
-    start, offset = (
-        (upper, ord(letter) - ord("A"))
-        if letter.isupper()
-        else (lower, ord(letter) - ord("a"))
-        if letter.islower()
-        else (digit, ord(letter) - ord("0"))
-    )
+    if letter.isupper():
+        start, offset = upper, ord(letter) - ord("A")
+    elif letter.islower():
+        start, offset = lower, ord(letter) - ord("a")
+    else:
+        start, offset = digit, ord(letter) - ord("0")
     if start is None:
         return match[0]
     return f"<mi>{LETTERLIKE.get((variant, letter), chr(start + offset))}</mi>"
+
+
+def search_view(content: str) -> str:
+    """``content`` with each typeset formula replaced by a placeholder for its MathML."""
+    out, end = [], 0
+    for start in FORMULA_START.finditer(content):
+        if start.start() < end:  # the formula inside a display formula's box
+            continue
+        depth, stop = 0, start.start()
+        for tag in SPAN_TAG.finditer(content, start.start()):
+            depth += -1 if tag[1] else 1
+            if depth == 0:
+                stop = content.index(">", tag.end()) + 1
+                break
+        mathml = STYLED_LETTER.sub(
+            _styled_letter, NOT_FOR_SEARCH.sub("", MATHML.search(content, start.start(), stop)[0])
+        )
+        number = _SEARCH["number"].setdefault(mathml, len(_SEARCH["mathml"]))
+        if number == len(_SEARCH["mathml"]):
+            _SEARCH["mathml"].append(mathml)
+        out += [content[end : start.start()], f"\ue000{number}\ue001"]
+        end = stop
+    return "".join(out) + content[end:]
 
 
 @event_priority(50)  # before the search plugin indexes the page
