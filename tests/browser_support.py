@@ -23,6 +23,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,12 +277,16 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     report = PageReport(path=path)
     page.set_viewport_size({"width": DESKTOP, "height": 900})
     page.goto(reader.base + path, wait_until="load")
+    page.bring_to_front()  # a tab in the background draws no frames: the waits for one would stall
     page.evaluate(SETTLED)
     for url, encoded, decoded in page.evaluate(WEIGHT):  # what the cold load fetched
         report.resources.append((url[len(reader.base) :] if url.startswith(reader.base) else url, encoded, decoded))
         report.bytes_gzip += encoded
         report.bytes_raw += decoded
     page.evaluate(script("show_everything.js"))
+    page.set_viewport_size({"width": DESKTOP, "height": page.evaluate(script("scroll_height.js"))})
+    page.evaluate(script("show_hidden_done.js"))
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
     facts = page.evaluate(COLLECT)
     report.title = facts["title"]
     report.formulas = facts["formulas"]
@@ -303,7 +308,6 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
         # The whole page at desktop width (JPEG: a long page encodes several times faster than
         # PNG); the first screen a phone shows. Sideways scrolling and the length of the page
         # on a phone are measured, over the whole page.
-        page.bring_to_front()  # a tab in the background draws slowly
         shot = screenshots / f"{slug(path)}-{DESKTOP}.jpeg"
         page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
         report.screenshots.append(shot)
@@ -358,3 +362,63 @@ def problems(reports: dict, check) -> list[str]:
         if result:
             found.append(f"/{path}: {result}")
     return found
+
+
+class SiteVisits(threading.Thread):
+    """The built site read by a browser of its own while the other tests run.
+
+    Waits for the background build; when it succeeds, serves the site (on the port it was built
+    for) and, if Chromium is installed, visits every page once (``visit_all``, screenshots into
+    ``screenshots``). Up to then one core sits idle while the tests that do not read the site
+    run on the other. ``built`` is set when the build has finished; ``join`` waits for the
+    visits. Any error is kept in ``error`` and raised by ``result``."""
+
+    def __init__(self, build, screenshots: Path):
+        super().__init__(name="site-visits", daemon=True)
+        self.build = build
+        self.screenshots = screenshots
+        self.built = threading.Event()
+        self.build_result: tuple[int, str, float] | None = None
+        self.base: str | None = None
+        self.reports: dict | None = None
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+        self._server = contextlib.ExitStack()
+
+    def run(self):
+        try:
+            self.build_result = self.build.wait()
+        except BaseException as error:
+            self.error = error
+        finally:
+            self.built.set()
+        if self.error is not None or self.build_result[0] != 0:
+            return
+        try:
+            self.base = self._server.enter_context(serve(self.build.site_dir, self.build.port))
+            if find_chromium() is None:
+                return
+            from playwright.sync_api import sync_playwright
+
+            shutil.rmtree(self.screenshots, ignore_errors=True)
+            self.screenshots.mkdir(parents=True)
+            start = time.perf_counter()
+            with sync_playwright() as playwright:
+                browser = launch(playwright)
+                reader = Reader(browser, self.base)
+                self.reports = visit_all(reader, site_pages(self.build.site_dir), axe_source(), self.screenshots)
+                reader.close()
+                browser.close()
+            self.seconds = time.perf_counter() - start
+        except BaseException as error:
+            self.error = error
+
+    def result(self) -> dict:
+        """{url path: PageReport}, once every page has been visited."""
+        self.join()
+        if self.error is not None:
+            raise RuntimeError(f"visiting the built site failed: {self.error!r}") from self.error
+        return self.reports
+
+    def stop(self):
+        self._server.close()

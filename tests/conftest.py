@@ -4,6 +4,10 @@ Each test run gets a fresh, empty build cache (``BOOK_CACHE``), shared by this
 process, the site build and the notebook's kernel: the learned heads and the
 tiny language model are trained once per run, by whichever asks first
 (``snippets/memo.py``), and the build executes every page and the notebook.
+
+The order of a run: the page code (on one core); then the other tests, while the site builds
+and then a browser of its own visits every page on the other core
+(``tests/browser_support.SiteVisits``); then the tests that read the built site.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ def pytest_configure(config):
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # tiny matrices; the build runs beside the tests
     config.stash[RUN] = {"cache": cache, "summary": {}, "sites": []}
+    # Hooks in this file see only the tests in tests/; these must see the page code and doctests too.
+    config.pluginmanager.register(RunOrder(), "book-run-order")
 
 
 def _is_page_code(item) -> bool:
@@ -50,33 +56,42 @@ def pytest_collection_modifyitems(session, config, items):
         run["build_before"] = items[len(page_code)].nodeid
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.failed and _is_page_code(item):
-        item.config.stash[RUN]["page_failures"] += 1
-    return report
+class RunOrder:
+    """Counts the page code's failures, and starts the build once the page code has run."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if report.failed and _is_page_code(item):
+            item.config.stash[RUN]["page_failures"] += 1
+        return report
+
+    def pytest_runtest_setup(self, item):
+        run = item.config.stash[RUN]
+        if run.get("build_before") == item.nodeid:
+            _start_build(run)
 
 
-def pytest_runtest_setup(item):
-    run = item.config.stash[RUN]
-    if run.get("build_before") == item.nodeid:
-        _start_build(run)
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
-def _start_build(run: dict) -> BackgroundBuild:
-    if "build" not in run:
-        from tests.browser_support import free_port
+def _start_build(run: dict):
+    """The site build, and the visit of every page once it is built, both in the background."""
+    if "visits" not in run:
+        from tests.browser_support import SiteVisits, free_port
 
         run["build"] = BackgroundBuild(Path(tempfile.mkdtemp(prefix="site-")), free_port())
-    return run["build"]
+        run["visits"] = SiteVisits(run["build"], SCREENSHOTS)
+        run["visits"].start()
+    return run["visits"]
 
 
 def pytest_unconfigure(config):
     run = config.stash.get(RUN, None)
     if run is None:
         return
-    if "build" in run:
+    if "visits" in run:
+        run["visits"].stop()
         run["build"].stop()
     for folder in [run["cache"], *run["sites"]]:
         shutil.rmtree(folder, ignore_errors=True)
@@ -105,16 +120,18 @@ def page_code_ran_first(pytestconfig) -> bool:
 def built_site(pytestconfig, reader_summary) -> Path:
     """The whole site, built strictly (notebook executed, hand-designed heads verified)."""
     run = pytestconfig.stash[RUN]
-    build = _start_build(run)
-    run["sites"].append(build.site_dir)
-    code, output, seconds = build.wait()
+    visits = _start_build(run)
+    run["sites"].append(visits.build.site_dir)
+    visits.built.wait()
+    if visits.build_result is None:
+        pytest.fail(f"mkdocs build --strict could not be run: {visits.error!r}", pytrace=False)
+    code, output, seconds = visits.build_result
     run["build_output"] = output
     if code != 0:
         pytest.fail(f"mkdocs build --strict failed ({seconds:.1f} s):\n{output}", pytrace=False)
     reader_summary["build_seconds"] = seconds
-    run["port"] = build.port
-    print(f"\nmkdocs build --strict: {seconds:.1f} s (alongside the other tests) -> {build.site_dir}")
-    return build.site_dir
+    print(f"\nmkdocs build --strict: {seconds:.1f} s (alongside the other tests) -> {visits.build.site_dir}")
+    return visits.build.site_dir
 
 
 # -- what a reader's browser sees: tests/browser_support.py ---------------------------------------
@@ -122,20 +139,19 @@ def built_site(pytestconfig, reader_summary) -> Path:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """Where the browser tests write their screenshots (emptied first)."""
-    folder = ROOT / "test-artifacts" / "screenshots"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
+    """Where the visit of every page writes its screenshots (emptied first)."""
+    return SCREENSHOTS
 
 
 @pytest.fixture(scope="session")
 def site_url(pytestconfig, built_site):
     """The built site served on 127.0.0.1 (gzip, as a static host serves it); the base URL."""
-    from tests.browser_support import serve
-
-    with serve(built_site, pytestconfig.stash[RUN].get("port", 0)) as base:
-        yield base
+    visits = pytestconfig.stash[RUN]["visits"]
+    while visits.base is None and visits.error is None and visits.is_alive():
+        time.sleep(0.01)  # the server starts right after the build
+    if visits.base is None:
+        pytest.fail(f"the built site could not be served: {visits.error!r}", pytrace=False)
+    return visits.base
 
 
 @pytest.fixture(scope="session")
@@ -159,19 +175,22 @@ def reader(browser, site_url):
     """One browser context and tab, reused by every browser test; outside requests blocked."""
     from tests.browser_support import Reader
 
-    reader = Reader(browser, site_url)
+    reader = Reader(browser, site_url, tabs=1)
     yield reader
     reader.close()
 
 
 @pytest.fixture(scope="session")
-def page_reports(reader, built_site, screenshots, reader_summary):
-    """Every page of the built site visited once: {url path: PageReport}."""
-    from tests.browser_support import axe_source, site_pages, visit_all
+def page_reports(pytestconfig, built_site, screenshots, reader_summary):
+    """Every page of the built site visited once, as soon as it was built: {url path: PageReport}."""
+    from tests.browser_support import INSTALL_HINT, find_chromium
 
-    start = time.perf_counter()
-    reports = visit_all(reader, site_pages(built_site), axe_source(), screenshots)
-    reader_summary.update(reports=reports, visit_seconds=time.perf_counter() - start, screenshots=screenshots)
+    if find_chromium() is None:
+        reader_summary["skipped"] = INSTALL_HINT
+        pytest.skip(INSTALL_HINT)
+    visits = pytestconfig.stash[RUN]["visits"]
+    reports = visits.result()
+    reader_summary.update(reports=reports, visit_seconds=visits.seconds, screenshots=screenshots)
     return reports
 
 

@@ -47,8 +47,8 @@ def mkdocs_build(
 
 
 class BackgroundBuild:
-    """The site build, started as soon as the tests are collected, so that it runs on one core
-    while the tests that do not read the site run on the other."""
+    """The site build, started once the page code has run, so that it runs on one core while
+    the tests that do not read the site run on the other."""
 
     def __init__(self, site_dir: Path, port: int):
         self.site_dir = site_dir
