@@ -48,6 +48,9 @@ def pytest_collection_modifyitems(session, config, items):
     reads_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
     page_code = [item for item in items if _is_page_code(item) and item not in reads_site]
     others = [item for item in items if item not in reads_site and item not in page_code]
+    # Of the tests that read the site, those that need every page's visit go last: the others run
+    # while the visits (in the background, from the end of the build) are still going on.
+    reads_site.sort(key=lambda item: "page_reports" in getattr(item, "fixturenames", ()))
     items[:] = page_code + others + reads_site
     run = config.stash[RUN]
     run["page_tests"] = len(page_code)
