@@ -5,9 +5,10 @@ process, the site build and the notebook's kernel: the learned heads and the
 tiny language model are trained once per run, by whichever asks first
 (``snippets/memo.py``), and the build executes every page and the notebook.
 
-The order of a run: the page code (on one core); then the other tests, while the site builds
-and then a browser of its own visits every page on the other core
-(``tests/browser_support.SiteVisits``); then the tests that read the built site.
+The order of a run: the page code on one core, while the grader executes the notebook on the
+other (``graded``); then the other tests, while on the other core the site builds and a browser
+of its own visits every page (``tests/browser_support.SiteVisits``); then the tests that read
+the built site.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, BackgroundBuild
+from tests.support import ROOT, BackgroundBuild, BackgroundGrading
 
 RUN = pytest.StashKey[dict]()  # this run's cache folder, background build and reader summary
 
@@ -30,7 +31,7 @@ def pytest_configure(config):
     os.environ["BOOK_CACHE"] = cache  # inherited by the build and the notebook's kernel
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # tiny matrices; the build runs beside the tests
-    config.stash[RUN] = {"cache": cache, "summary": {}, "sites": []}
+    config.stash[RUN] = {"cache": cache, "summary": {}, "folders": []}
     # Hooks in this file see only the tests in tests/; these must see the page code and doctests too.
     config.pluginmanager.register(RunOrder(), "book-run-order")
 
@@ -57,6 +58,7 @@ def pytest_collection_modifyitems(session, config, items):
     run["page_failures"] = 0
     if reads_site and not config.option.collectonly:
         run["build_before"] = items[len(page_code)].nodeid
+    run["grade_first"] = any("graded" in getattr(item, "fixturenames", ()) for item in items)
 
 
 class RunOrder:
@@ -71,11 +73,30 @@ class RunOrder:
 
     def pytest_runtest_setup(self, item):
         run = item.config.stash[RUN]
+        if run.pop("grade_first", False):
+            _start_grading(run)
         if run.get("build_before") == item.nodeid:
             _start_build(run)
 
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SOLUTION = ROOT / "docs" / "part3" / "HW3.ipynb"
+
+
+def _start_grading(run: dict) -> BackgroundGrading:
+    """The grader on the solution and on the student edition as the build ships it, in the background."""
+    if "grading" not in run:
+        import nbformat
+
+        from snippets.student_edition import student_edition
+
+        folder = Path(tempfile.mkdtemp(prefix="editions-"))
+        run["folders"].append(folder)
+        student = folder / "HW3-student.ipynb"
+        nbformat.write(student_edition(nbformat.read(SOLUTION, as_version=4)), student)
+        run["grading"] = BackgroundGrading({"solution": SOLUTION, "student": student})
+        run["grading"].start()
+    return run["grading"]
 
 
 def _start_build(run: dict):
@@ -96,7 +117,7 @@ def pytest_unconfigure(config):
     if "visits" in run:
         run["visits"].stop()
         run["build"].stop()
-    for folder in [run["cache"], *run["sites"]]:
+    for folder in [run["cache"], *run["folders"]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -113,6 +134,14 @@ def build_output(pytestconfig, built_site) -> str:
 
 
 @pytest.fixture(scope="session")
+def graded(pytestconfig) -> dict:
+    """``python -m snippets.grade`` on the solution and on the student edition as shipped (two
+    executions, started with the run): {"solution" | "student": (exit status, stdout, stderr)}."""
+    grading = _start_grading(pytestconfig.stash[RUN])
+    return {name: grading.result(name) for name in grading.notebooks}
+
+
+@pytest.fixture(scope="session")
 def page_code_ran_first(pytestconfig) -> bool:
     """True when this run ran every page's code, without a failure, before building the site."""
     run = pytestconfig.stash[RUN]
@@ -124,7 +153,7 @@ def built_site(pytestconfig, reader_summary) -> Path:
     """The whole site, built strictly (notebook executed, hand-designed heads verified)."""
     run = pytestconfig.stash[RUN]
     visits = _start_build(run)
-    run["sites"].append(visits.build.site_dir)
+    run["folders"].append(visits.build.site_dir)
     visits.built.wait()
     if visits.build_result is None:
         pytest.fail(f"mkdocs build --strict could not be run: {visits.error!r}", pytrace=False)

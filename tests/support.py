@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -77,3 +78,29 @@ class BackgroundBuild:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class BackgroundGrading(threading.Thread):
+    """``python -m snippets.grade`` on each of ``notebooks`` in turn, started with the test run.
+
+    The page code runs first and on one core; the grader's kernels run on the other meanwhile.
+    ``result(name)`` waits and gives (exit status, stdout, stderr)."""
+
+    def __init__(self, notebooks: dict[str, Path]):
+        super().__init__(name="grading", daemon=True)
+        self.notebooks = notebooks
+        self.results: dict[str, tuple[int, str, str]] = {}
+
+    def run(self):
+        for name, path in self.notebooks.items():
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-m", "snippets.grade", str(path)], cwd=ROOT, capture_output=True, text=True
+                )
+                self.results[name] = (done.returncode, done.stdout, done.stderr)
+            except Exception as error:  # reported by the test that reads the result
+                self.results[name] = (-1, "", f"could not run the grader: {error!r}")
+
+    def result(self, name: str) -> tuple[int, str, str]:
+        self.join()
+        return self.results[name]

@@ -1,8 +1,10 @@
 """The student edition and the grader: blanks that run, checks that say what is wrong.
 
-Three notebooks are executed in all (each costs a kernel): the solution, the
-student edition as shipped, and a small notebook of wrong heads. The typical
-wrong designs are checked by calling ``check_head`` directly.
+Three notebooks are executed in all (each costs a kernel): the solution and the
+student edition as shipped, by ``python -m snippets.grade`` from the start of
+the run (the ``graded`` fixture, tests/conftest.py), and a small notebook of
+wrong heads. The typical wrong designs are checked by calling ``check_head``
+directly.
 """
 
 from __future__ import annotations
@@ -32,15 +34,6 @@ def run_grader(*args) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = grade.main([str(a) for a in args])
     return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict:
-    """The grader's verdict on the solution and on the student edition as shipped (two executions)."""
-    folder = tmp_path_factory.mktemp("editions")
-    student = folder / "HW3-student.ipynb"
-    nbformat.write(student_edition(nbformat.read(SOLUTION, as_version=4)), student)
-    return {"solution": run_grader(SOLUTION), "student": run_grader(student)}
 
 
 def test_the_solution_passes_every_task(graded):
