@@ -370,8 +370,9 @@ class SiteVisits(threading.Thread):
     Waits for the background build; when it succeeds, serves the site (on the port it was built
     for) and, if Chromium is installed, visits every page once (``visit_all``, screenshots into
     ``screenshots``). Up to then one core sits idle while the tests that do not read the site
-    run on the other. ``built`` is set when the build has finished; ``join`` waits for the
-    visits. Any error is kept in ``error`` and raised by ``result``."""
+    run on the other. ``built`` is set when the build has finished and, if it succeeded, the
+    site is served at ``base``; ``join`` waits for the visits. Any error is kept in ``error``
+    and raised by ``result``."""
 
     def __init__(self, build, screenshots: Path):
         super().__init__(name="site-visits", daemon=True)
@@ -388,16 +389,15 @@ class SiteVisits(threading.Thread):
     def run(self):
         try:
             self.build_result = self.build.wait()
+            if self.build_result[0] == 0:
+                self.base = self._server.enter_context(serve(self.build.site_dir, self.build.port))
         except BaseException as error:
             self.error = error
         finally:
             self.built.set()
-        if self.error is not None or self.build_result[0] != 0:
+        if self.base is None or find_chromium() is None:
             return
         try:
-            self.base = self._server.enter_context(serve(self.build.site_dir, self.build.port))
-            if find_chromium() is None:
-                return
             from playwright.sync_api import sync_playwright
 
             shutil.rmtree(self.screenshots, ignore_errors=True)

@@ -16,12 +16,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, BackgroundBuild, BackgroundGrading
+from tests.support import ROOT, SOLUTION, BackgroundBuild, BackgroundGrading
 
 RUN = pytest.StashKey[dict]()  # this run's cache folder, background build and reader summary
 
@@ -62,7 +61,8 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 class RunOrder:
-    """Counts the page code's failures, and starts the build once the page code has run."""
+    """Counts the page code's failures; starts the grader with the first test and the build once
+    the page code has run."""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -80,7 +80,6 @@ class RunOrder:
 
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-SOLUTION = ROOT / "docs" / "part3" / "HW3.ipynb"
 
 
 def _start_grading(run: dict) -> BackgroundGrading:
@@ -179,21 +178,25 @@ def screenshots() -> Path:
 def site_url(pytestconfig, built_site):
     """The built site served on 127.0.0.1 (gzip, as a static host serves it); the base URL."""
     visits = pytestconfig.stash[RUN]["visits"]
-    while visits.base is None and visits.error is None and visits.is_alive():
-        time.sleep(0.01)  # the server starts right after the build
     if visits.base is None:
         pytest.fail(f"the built site could not be served: {visits.error!r}", pytrace=False)
     return visits.base
 
 
-@pytest.fixture(scope="session")
-def browser(reader_summary):
-    """One headless Chromium for the whole run; the tests that need it skip if it is missing."""
-    from tests.browser_support import INSTALL_HINT, find_chromium, launch
+def _skip_without_chromium(reader_summary: dict):
+    from tests.browser_support import INSTALL_HINT, find_chromium
 
     if find_chromium() is None:
         reader_summary["skipped"] = INSTALL_HINT
         pytest.skip(INSTALL_HINT)
+
+
+@pytest.fixture(scope="session")
+def browser(reader_summary):
+    """One headless Chromium for the whole run; the tests that need it skip if it is missing."""
+    from tests.browser_support import launch
+
+    _skip_without_chromium(reader_summary)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -215,11 +218,7 @@ def reader(browser, site_url):
 @pytest.fixture(scope="session")
 def page_reports(pytestconfig, built_site, screenshots, reader_summary):
     """Every page of the built site visited once, as soon as it was built: {url path: PageReport}."""
-    from tests.browser_support import INSTALL_HINT, find_chromium
-
-    if find_chromium() is None:
-        reader_summary["skipped"] = INSTALL_HINT
-        pytest.skip(INSTALL_HINT)
+    _skip_without_chromium(reader_summary)
     visits = pytestconfig.stash[RUN]["visits"]
     reports = visits.result()
     reader_summary.update(reports=reports, visit_seconds=visits.seconds, screenshots=screenshots)

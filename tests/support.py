@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "docs" / "part3" / "HW3.ipynb"  # the notebook, solutions included
 
 
 def build_command(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> list[str]:

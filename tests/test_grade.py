@@ -13,7 +13,6 @@ import contextlib
 import io
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -23,9 +22,7 @@ from snippets import grade
 from snippets.grade import check_head, designed_head
 from snippets.hand_design import select_by_content, select_by_position
 from snippets.student_edition import blank_solutions, has_solutions, student_edition
-
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "docs" / "part3" / "HW3.ipynb"
+from tests.support import SOLUTION
 
 
 def run_grader(*args) -> tuple[int, str, str]:
