@@ -203,7 +203,7 @@ class Reader:
         for _ in range(3):
             if self.page.evaluate(script("scheme.js")) == scheme:
                 break
-            self.page.locator("form[data-md-component=palette] label.md-header__button:visible").first.click()
+            self.page.locator("form[data-book-palette] label.md-header__button:visible").first.click()
         return self.page.evaluate(script("scheme.js"))
 
 
