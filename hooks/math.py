@@ -260,8 +260,10 @@ PRELOADED_FONTS = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")  # the fonts of ne
 
 
 def on_post_page(output, page, config):
-    # Fetched with the stylesheet rather than after it, the fonts are there by the first
-    # paint, so the text around a formula does not move when they arrive.
+    # Fetched with the stylesheet rather than after it, the fonts of nearly every formula are
+    # there by the first paint. KaTeX's fonts are font-display: optional (refresh.sh): one not
+    # there by then is not swapped in later, so no text moves, and none holds the first paint.
+    # (Preloading every font a page uses held it: Chromium makes preloaded fonts render-blocking.)
     found = KATEX_CSS.search(output)
     if found is None or 'class="katex"' not in output:
         return output

@@ -132,3 +132,7 @@ def test_the_stylesheet_is_katex_of_the_version_that_renders(hook):
     for font in re.findall(r"url\((fonts/[^)]+)\)", css):
         assert (ROOT / "docs/assets/katex" / font).is_file(), f"the stylesheet names a font that is not here: {font}"
     assert (ROOT / "docs/assets/katex/LICENSE").read_text().startswith("The MIT License")
+    faces = css.count("@font-face{")
+    assert faces and css.count("@font-face{font-display:optional;") == faces, (
+        "every KaTeX font is font-display: optional (refresh.sh): a font still loading would hold the first paint or move the text"
+    )
