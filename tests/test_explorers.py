@@ -38,6 +38,7 @@ def _open(reader, path, selector):
     reader.tabs[0].blocked.clear()
     page = reader.page
     page.goto(reader.base + path)
+    page.locator(selector).scroll_into_view_if_needed()  # drawn as it comes near the window
     page.wait_for_function(script("explorer_mounted.js"), arg=selector)
     return page
 
@@ -243,18 +244,20 @@ def test_explorers_work_after_instant_navigation(reader, built_site):
     reader.errors.clear()
     page.goto(reader.base)
     page.evaluate(script("mark_same_document.js"))
-    for path, selector in [
-        (PAGES["content"], ".head-explorer"),
-        (TEMPERATURE_PAGE, ".temperature-explorer"),
-        (PAGES["position"], ".head-explorer"),
-        (PAGES["content"], ".head-explorer"),
+    for path, explorer, selector in [
+        (PAGES["content"], "head-explorer", '.head-explorer[data-task="content"]'),
+        (TEMPERATURE_PAGE, "temperature-explorer", ".temperature-explorer"),
+        (PAGES["position"], "head-explorer", '.head-explorer[data-task="position"]'),
+        (PAGES["content"], "head-explorer", '.head-explorer[data-task="content"]'),
     ]:
         page.evaluate(script("mark_nav_link.js"), reader.base + path)
         page.locator("[data-nav-target]").first.click()
-        page.wait_for_url(reader.base + path)
+        # The selector matches no explorer of the page before, so this waits for the new page's.
+        page.locator(selector).scroll_into_view_if_needed()
         page.wait_for_function(script("explorer_mounted.js"), arg=selector, timeout=5_000)
+        assert page.url.split("#")[0] == reader.base + path, page.url
         assert page.evaluate(script("same_document.js")), f"/{path}: reloaded, not swapped by instant navigation"
-        style = f"#{selector[1:]}-style"
+        style = f"#{explorer}-style"
         assert page.evaluate(script("style_count.js"), style) == 1, f"/{path}: the explorer's style added twice"
     page.get_by_role("slider", name="Smallest logit gap").focus()
     page.keyboard.press("End")
