@@ -7,8 +7,9 @@ A page places an explorer with a plain HTML mount point in its Markdown:
 
 This hook gives each mount point its data, as JSON in a ``data-explorer``
 attribute, and adds the explorer's script (``javascripts/head-explorer.js``,
-``javascripts/temperature-explorer.js``) to that page only. Nothing the
-scripts compute on is typed into them:
+``javascripts/temperature-explorer.js``, after ``javascripts/explorer.js``,
+which they share) to that page only. Nothing the scripts compute on is typed
+into them:
 
 * head explorer (3(a), 3(b)): the hand-designed head of the task
   (``snippets.hand_design``) and the learned head (``learned_head(task)``,
@@ -40,6 +41,7 @@ from mkdocs.utils import get_relative_url
 
 MOUNT = re.compile(r'<div class="(?P<kind>head-explorer|temperature-explorer)"(?P<attrs>[^>]*)>')
 TASK = re.compile(r'\bdata-task="(?P<task>[^"]*)"')
+SHARED_SCRIPT = "javascripts/explorer.js"  # what the explorers share; loaded first, once per page
 SCRIPTS = {
     "head-explorer": "javascripts/head-explorer.js",
     "temperature-explorer": "javascripts/temperature-explorer.js",
@@ -149,8 +151,8 @@ def on_page_content(content, page, config, files):
         return f'<div class="{kind}"{attrs} data-explorer="{html.escape(data)}">'
 
     content = MOUNT.sub(with_data, content)
-    for kind in sorted(kinds):
-        if files.get_file_from_path(SCRIPTS[kind]) is None:
-            raise PluginError(f"{page.file.src_uri}: the {kind}'s script {SCRIPTS[kind]} is missing from docs/")
-        content += f'\n<script src="{get_relative_url(SCRIPTS[kind], page.url)}" defer></script>'
+    for script in [SHARED_SCRIPT] * bool(kinds) + [SCRIPTS[kind] for kind in sorted(kinds)]:
+        if files.get_file_from_path(script) is None:
+            raise PluginError(f"{page.file.src_uri}: the explorers' script {script} is missing from docs/")
+        content += f'\n<script src="{get_relative_url(script, page.url)}" defer></script>'
     return content

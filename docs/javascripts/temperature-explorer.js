@@ -119,18 +119,5 @@
     render();
   }
 
-  // Drawn as it comes within a screen of the window, not as the page loads; all at once to print.
-  const unmounted = () => document.querySelectorAll(".temperature-explorer[data-explorer]:not([data-mounted])");
-  const near = new IntersectionObserver((entries) => entries.forEach((entry) => {
-    if (!entry.isIntersecting) return;
-    near.unobserve(entry.target);
-    if (!("mounted" in entry.target.dataset)) mount(entry.target);
-  }), { rootMargin: "100% 0px" });
-  const watchAll = () => {
-    near.disconnect();
-    unmounted().forEach((el) => near.observe(el));
-  };
-  window.addEventListener("beforeprint", () => unmounted().forEach(mount));
-  if (typeof document$ !== "undefined") document$.subscribe(watchAll); // after every instant navigation
-  else watchAll();
+  window.explorer(".temperature-explorer[data-explorer]", mount); // drawn as it comes near (explorer.js)
 })();
