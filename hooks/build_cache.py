@@ -31,6 +31,10 @@ copy; the page's download link gets the notebook as written. An error in a
 cell stops the build, naming the notebook and the cell. The kernel talks to
 the build over local TCP sockets, encrypted with CurveZMQ keys the kernel
 manager provisions (``KERNEL_CONFIG``).
+
+Templates. The theme's Jinja templates are compiled once and kept
+(``jinja2.FileSystemBytecodeCache``, set in ``on_env``), keyed by Jinja's
+version; Jinja checks each template's source against what it compiled.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -313,6 +318,16 @@ def on_post_page(output, page, config):
         if copy.is_file():
             shutil.copyfile(source, copy)  # the download is the notebook as written
     return output
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+
+def on_env(env, config, files):
+    # The theme's templates compiled once and kept: Jinja keys each by its name and a hash of its
+    # source, so an edited template (overrides/ included) is compiled again.
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder("templates", jinja2.__version__)))
+    return env
 
 
 def on_post_build(config):

@@ -21,6 +21,7 @@ its MathML (which browsers draw without any script), and neither its TeX nor
 KaTeX's glyphs. The theme's search plugin indexes a page from its HTML and keeps
 only a few tags, so it is given a view of the page in which each formula is a
 placeholder, and the index it writes gets the MathML in the placeholder's place.
+In that view code blocks have no highlighting tags: the index keeps their text only.
 """
 
 from __future__ import annotations
@@ -201,8 +202,15 @@ def _styled_letter(match) -> str:
     return f"<mi>{LETTERLIKE.get((variant, letter), chr(start + offset))}</mi>"
 
 
+CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.S)
+CODE_MARKUP = re.compile(r"</?span\b[^>]*>|<a\b[^>]*></a>")  # highlighting and line anchors
+
+
 def search_view(content: str) -> str:
-    """``content`` with each typeset formula replaced by a placeholder for its MathML."""
+    """``content`` with each typeset formula replaced by a placeholder for its MathML, and each code
+    block's highlighting removed: the index keeps a block's text only, and parsing the highlighting
+    tags was most of the plugin's work (the index is the same)."""
+    content = CODE_BLOCK.sub(lambda block: CODE_MARKUP.sub("", block[0]), content)
     out, end = [], 0
     for start in FORMULA_START.finditer(content):
         if start.start() < end:  # the formula inside a display formula's box
@@ -227,8 +235,7 @@ def search_view(content: str) -> str:
 @event_priority(50)  # before the search plugin indexes the page
 def _show_search_the_formulas_as_placeholders(context, page, config, nav):
     _SEARCH["pages"][page.file.src_uri] = page.content
-    indexed = not (page.meta.get("search") or {}).get("exclude")
-    if indexed and page.content and 'class="katex' in page.content:
+    if page.content and not (page.meta.get("search") or {}).get("exclude"):
         page.content = search_view(page.content)
     return context
 

@@ -52,6 +52,7 @@ def test_cache_folders_are_named_by_their_key_and_old_ones_go(tmp_path, monkeypa
 
 CONFIG = """\
 site_name: small
+theme: {name: mkdocs, custom_dir: overrides}
 hooks: [hooks/build_cache.py]
 plugins:
   - markdown-exec
@@ -78,6 +79,9 @@ print(f"twice {{2 * VALUE}}")
 """
 
 
+TEMPLATE = '{{% extends "base.html" %}}{{% block footer %}}<p>{label} footer</p>{{% endblock %}}'
+
+
 def small_book(tmp_path: Path) -> Path:
     book = tmp_path / "book"
     (book / "hooks").mkdir(parents=True)
@@ -95,6 +99,8 @@ def small_book(tmp_path: Path) -> Path:
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     )
     nbformat.write(notebook, book / "docs" / "nb.ipynb")
+    (book / "overrides").mkdir()
+    (book / "overrides" / "main.html").write_text(TEMPLATE.format(label="template"))
     (book / "mkdocs.yml").write_text(CONFIG)
     return book
 
@@ -120,11 +126,11 @@ def runs(tmp_path: Path) -> int:
     return len((tmp_path / "runs.txt").read_text()) if (tmp_path / "runs.txt").is_file() else 0
 
 
-def test_edits_to_code_page_or_notebook_change_the_built_pages_and_nothing_else_runs_again(tmp_path):
+def test_edits_to_code_page_template_or_notebook_change_the_built_pages_and_nothing_else_runs_again(tmp_path):
     book = small_book(tmp_path)
     result, page, notebook = build(book, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "value 1" in page and "twice 2" in page and "notebook 1" in notebook
+    assert "value 1" in page and "twice 2" in page and "notebook 1" in notebook and "template footer" in page
     assert "notebook nb.ipynb: executed in" in result.stderr
     assert "without encryption" not in result.stderr, "the notebook's kernel ran unencrypted over TCP"
     assert runs(tmp_path) == 1
@@ -141,8 +147,10 @@ def test_edits_to_code_page_or_notebook_change_the_built_pages_and_nothing_else_
     assert "notebook 5" in notebook, "the notebook page still shows the old output of the edited code"
 
     (book / "docs" / "index.md").write_text(PAGE.format(runs=tmp_path / "runs.txt", label="edited"))
-    result, page, notebook = build(book, tmp_path)  # an edit to the page
+    (book / "overrides" / "main.html").write_text(TEMPLATE.format(label="edited template"))
+    result, page, notebook = build(book, tmp_path)  # an edit to the page and to a template
     assert result.returncode == 0 and "edited 5" in page and "twice 10" in page
+    assert "edited template footer" in page, "the page was rendered with the template as it was compiled before"
     assert "notebook 5" in notebook
 
     notebook_file = book / "docs" / "nb.ipynb"
