@@ -38,7 +38,6 @@ def _open(reader, path, selector):
     reader.tabs[0].blocked.clear()
     page = reader.page
     page.goto(reader.base + path)
-    page.locator(selector).scroll_into_view_if_needed()  # drawn as it comes near the window
     page.wait_for_function(script("explorer_mounted.js"), arg=selector)
     return page
 
@@ -253,7 +252,6 @@ def test_explorers_work_after_instant_navigation(reader, built_site):
         page.evaluate(script("mark_nav_link.js"), reader.base + path)
         page.locator("[data-nav-target]").first.click()
         # The selector matches no explorer of the page before, so this waits for the new page's.
-        page.locator(selector).scroll_into_view_if_needed()
         page.wait_for_function(script("explorer_mounted.js"), arg=selector, timeout=5_000)
         assert page.url.split("#")[0] == reader.base + path, page.url
         assert page.evaluate(script("same_document.js")), f"/{path}: reloaded, not swapped by instant navigation"
