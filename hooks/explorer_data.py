@@ -151,7 +151,8 @@ def on_page_content(content, page, config, files):
         return f'<div class="{kind}"{attrs} data-explorer="{html.escape(data)}">'
 
     content = MOUNT.sub(with_data, content)
-    for script in [SHARED_SCRIPT] * bool(kinds) + [SCRIPTS[kind] for kind in sorted(kinds)]:
+    scripts = [SHARED_SCRIPT, *(SCRIPTS[kind] for kind in sorted(kinds))] if kinds else []
+    for script in scripts:
         if files.get_file_from_path(script) is None:
             raise PluginError(f"{page.file.src_uri}: the explorers' script {script} is missing from docs/")
         content += f'\n<script src="{get_relative_url(script, page.url)}" defer></script>'
