@@ -18,6 +18,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import json
 import mimetypes
 import os
 import shutil
@@ -35,6 +36,15 @@ def script(name: str) -> str:
     """A script the tests run in the page: ``tests/js/<name>``, one function expression
     (Playwright calls it, with the argument given to ``evaluate`` or ``wait_for_function``)."""
     return (SCRIPTS / name).read_text(encoding="utf-8")
+
+
+def evaluate_json(page, name: str, arg=None):
+    """``page.evaluate(script(name), arg)`` with the argument and the result passed as JSON text.
+
+    Playwright checks a value it passes item by item: a result of some 100,000 numbers took
+    seconds that way, a string of the same numbers milliseconds."""
+    wrapper = f"async (text) => JSON.stringify(await ({script(name)})(JSON.parse(text)))"
+    return json.loads(page.evaluate(wrapper, json.dumps(arg)))
 
 
 CHROMIUM_ARGS = [
@@ -305,11 +315,12 @@ def _look(reader: Reader, tab: Tab, path: str, screenshots: Path | None) -> Page
     page.emulate_media(media="null")
     report.height = page.evaluate(script("scroll_height.js"))
     if screenshots:
-        # The whole page at desktop width (JPEG: a long page encodes several times faster than
-        # PNG); the first screen a phone shows. Sideways scrolling and the length of the page
-        # on a phone are measured, over the whole page.
-        shot = screenshots / f"{slug(path)}-{DESKTOP}.jpeg"
-        page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
+        # The first screen at desktop width and on a phone, for a person to look at. (The whole
+        # page, long as it is, took most of a second per page to capture.) Sideways scrolling and
+        # the length of the page on a phone are measured over the whole page.
+        page.evaluate("() => window.scrollTo(0, 0)")
+        shot = screenshots / f"{slug(path)}-{DESKTOP}.png"
+        page.screenshot(path=shot)
         report.screenshots.append(shot)
     page.set_viewport_size({"width": PHONE, "height": 844})
     page.evaluate(script("two_frames.js"))  # the page adapts

@@ -244,7 +244,7 @@ def pytest_terminal_summary(terminalreporter, config):
             f"{blocked} requests to hosts other than localhost (blocked)"
         )
         shots = sum(len(r.screenshots) for r in reports.values())
-        write(f"screenshots ({shots}: whole page at 1280 px, first screen at 390 px): {summary['screenshots']}")
+        write(f"screenshots ({shots}: first screen at 1280 px and at 390 px): {summary['screenshots']}")
         write(f"{'page':<36} {'formulas':>8} {'KB raw':>7} {'KB gzip':>7} {'axe serious+':>12}")
         for path, r in reports.items():
             serious = sum(1 for scheme in r.axe.values() for v in scheme if v["impact"] in {"serious", "critical"})

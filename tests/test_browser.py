@@ -299,7 +299,7 @@ def test_every_page_fits_a_phone_screen(page_reports):
 
 
 def test_screenshots_of_every_page(page_reports, screenshots):
-    """The whole page at 1280 px (JPEG) and the first screen at 390 px (PNG), for a person to look at."""
+    """The first screen at 1280 px and at 390 px, for a person to look at."""
     for path, r in page_reports.items():
         assert len(r.screenshots) == 2, f"/{path}: missing screenshots"
         for shot in r.screenshots:

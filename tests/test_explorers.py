@@ -22,7 +22,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from tests.browser_support import AXE_CONTEXT, AXE_JOB, axe_source, script
+from tests.browser_support import AXE_CONTEXT, AXE_JOB, axe_source, evaluate_json, script
 
 pytestmark = pytest.mark.browser
 
@@ -90,15 +90,18 @@ def test_head_explorer_matches_numpy_and_the_check_on_every_input(reader, task):
     by_length = {}
     for s in sequences:
         by_length.setdefault(len(s), []).append(s)
+    inputs = {
+        n: (np.stack([encode(s, task) for s in group]), np.stack([target(s, task) for s in group]))
+        for n, group in by_length.items()
+    }
     checked = verdicts = 0
     for name, (model, own) in _heads(data).items():
         for gap in (0.0, 5.0, needed - 1, needed - 0.05, needed + 0.05, 30.0, 40.0, own):
-            found = page.evaluate(script("head_explorer_run.js"), [task, name, sequences, gap])
+            found = evaluate_json(page, "head_explorer_run.js", [task, name, sequences, gap])
             reference = with_smallest_gap(model, gap, own)
             row = 0
             for n, group in by_length.items():
-                X = np.stack([encode(s, task) for s in group])
-                T = np.stack([target(s, task) for s in group])
+                X, T = inputs[n]
                 out, weights = reference.forward(X, return_attention=True)
                 js_out = np.array(found["out"][row : row + len(group)]).reshape(out.shape)
                 js_weights = np.array(found["weights"][row : row + len(group)]).reshape(weights.shape)
@@ -129,9 +132,9 @@ def test_smallest_passing_gap_of_the_worst_inputs_is_the_needed_gap(reader, task
     page = _open(reader, PAGES[task], ".head-explorer")
     data = page.evaluate(script("head_explorer_data.js"), task)
     longest = [s for s in all_sequences(task) if len(s) == TASKS[task].lengths[-1]]
-    designed = page.evaluate(script("head_explorer_needed.js"), [task, "designed", longest])
+    designed = evaluate_json(page, "head_explorer_needed.js", [task, "designed", longest])
     assert abs(max(designed) - data["neededGap"]) < 1e-6, f"{task}: worst input needs {max(designed)}"
-    learned = page.evaluate(script("head_explorer_needed.js"), [task, "learned", longest[:50]])
+    learned = evaluate_json(page, "head_explorer_needed.js", [task, "learned", longest[:50]])
     assert learned == [None] * len(learned), f"{task}: the learned head passes somewhere: {learned}"
 
 

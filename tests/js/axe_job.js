@@ -8,11 +8,27 @@
     // Colours fade for a quarter second after a change (of scheme, of layout when the window is
     // resized): measure the colours a reader ends up with.
     document.head.insertAdjacentHTML("beforeend", '<style id="no-fade">*, *::before, *::after { transition: none !important }</style>');
-    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
     const body = document.body, scheme = body.getAttribute("data-md-color-scheme");
     body.setAttribute("data-md-color-scheme", "slate");
-    const dark = slim(await axe.run(context, {resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast"]}}));
     const code = (CODE_CONTRAST)();
+    body.setAttribute("data-md-color-scheme", scheme);
+    // What axe-core is told to leave out (formulas, code, figures: checked by the tests' own
+    // checks) is emptied, each element keeping its size: axe-core walks the whole document
+    // before it applies its exclusions, and those parts are most of a page's elements. The page
+    // is loaded afresh after this.
+    const excluded = (context.exclude || []).flatMap(([selector]) => [...document.querySelectorAll(selector)]);
+    const boxes = excluded.map(element => [element.getBoundingClientRect(), getComputedStyle(element).display]);
+    excluded.forEach((element, i) => {
+      if (!element.isConnected) return;  // inside another excluded element, already emptied
+      const [size, display] = boxes[i];
+      element.replaceChildren();
+      if (display === "inline") element.style.setProperty("display", "inline-block", "important");
+      element.style.setProperty("width", `${size.width}px`, "important");
+      element.style.setProperty("height", `${size.height}px`, "important");
+    });
+    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
+    body.setAttribute("data-md-color-scheme", "slate");
+    const dark = slim(await axe.run(context, {resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast"]}}));
     body.setAttribute("data-md-color-scheme", scheme);
     document.getElementById("no-fade").remove();
     return {light, dark, code};
