@@ -21,6 +21,7 @@ every Python block in every page's HTML is one of the blocks collected here.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import importlib
@@ -49,7 +50,14 @@ _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def mkdocs_config() -> dict:
     """``mkdocs.yml``, read without executing its tags."""
-    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    return copy.deepcopy(_parsed((ROOT / "mkdocs.yml").read_text()))
+
+
+@functools.cache
+def _parsed(text: str) -> dict:
+    # Every page and every docstring the plugin collects asks for the configuration: parsing the
+    # YAML each time was most of the collection's time.
+    return yaml.load(text, Loader=_IgnoreTags)
 
 
 def nav_sources(nav=None) -> list[str]:
