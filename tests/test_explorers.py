@@ -266,6 +266,30 @@ def test_explorers_work_after_instant_navigation(reader, built_site):
     assert not reader.errors, reader.errors
 
 
+def test_an_explorer_draws_when_its_script_runs_before_the_shared_one(reader):
+    """Instant navigation runs the scripts it swaps in as each arrives, not in page order. Here the
+    shared javascripts/explorer.js is held back until the head explorer's own script has run."""
+    page = reader.page
+    reader.errors.clear()
+    page.goto(reader.base)  # a page without explorers: neither script has run in this document
+    held = []
+    page.route("**/javascripts/explorer.js", lambda route: held.append(route))
+    try:
+        page.evaluate(script("mark_nav_link.js"), reader.base + PAGES["position"])
+        page.locator("[data-nav-target]").first.click()
+        page.wait_for_function("() => window.headExplorer !== undefined", timeout=10_000)
+        assert held, "the shared script was not requested"
+        assert not page.evaluate("() => 'explorer' in window"), "the shared script ran first"
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            script("explorer_mounted.js"), arg='.head-explorer[data-task="position"]', timeout=10_000
+        )
+    finally:
+        page.unroute("**/javascripts/explorer.js")
+    assert not reader.errors, reader.errors
+
+
 def test_explorers_print_their_current_state(reader):
     page = _open(reader, PAGES["position"], ".head-explorer")
     page.get_by_role("slider", name="Smallest logit gap").focus()

@@ -19,4 +19,8 @@
     if (typeof document$ !== "undefined") document$.subscribe(watchAll);
     else watchAll();
   };
+  // Instant navigation runs the scripts of the page it swaps in as each arrives, not in page order:
+  // an explorer's script that ran before this one left its explorer(...) call here.
+  (window.explorerWaiting || []).forEach((args) => window.explorer(...args));
+  delete window.explorerWaiting;
 })();

@@ -119,5 +119,7 @@
     render();
   }
 
-  window.explorer(".temperature-explorer[data-explorer]", mount); // drawn as it comes near (explorer.js)
+  // Drawn as it comes near (explorer.js; if that script has not run yet, it makes this call when it does).
+  if (window.explorer) window.explorer(".temperature-explorer[data-explorer]", mount);
+  else (window.explorerWaiting ||= []).push([".temperature-explorer[data-explorer]", mount]);
 })();
