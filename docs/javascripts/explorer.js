@@ -19,8 +19,9 @@
     if (typeof document$ !== "undefined") document$.subscribe(watchAll);
     else watchAll();
   };
-  // Instant navigation runs the scripts of the page it swaps in as each arrives, not in page order:
-  // an explorer's script that ran before this one left its explorer(...) call here.
-  (window.explorerWaiting || []).forEach((args) => window.explorer(...args));
-  delete window.explorerWaiting;
+  // Each explorer's script pushes its explorer(...) call onto window.explorerCalls. Instant
+  // navigation runs the scripts it swaps in as each arrives, not in page order: calls pushed
+  // before this script ran are made now, and later pushes are made at once.
+  (window.explorerCalls || []).forEach((args) => window.explorer(...args));
+  window.explorerCalls = { push: (args) => window.explorer(...args) };
 })();

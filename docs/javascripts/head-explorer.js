@@ -223,7 +223,5 @@
     render();
   }
 
-  // Drawn as it comes near (explorer.js; if that script has not run yet, it makes this call when it does).
-  if (window.explorer) window.explorer(".head-explorer[data-explorer]", mount);
-  else (window.explorerWaiting ||= []).push([".head-explorer[data-explorer]", mount]);
+  (window.explorerCalls ||= []).push([".head-explorer[data-explorer]", mount]); // drawn as it comes near (explorer.js)
 })();

@@ -119,7 +119,5 @@
     render();
   }
 
-  // Drawn as it comes near (explorer.js; if that script has not run yet, it makes this call when it does).
-  if (window.explorer) window.explorer(".temperature-explorer[data-explorer]", mount);
-  else (window.explorerWaiting ||= []).push([".temperature-explorer[data-explorer]", mount]);
+  (window.explorerCalls ||= []).push([".temperature-explorer[data-explorer]", mount]); // drawn as it comes near (explorer.js)
 })();

@@ -11,7 +11,6 @@
     const body = document.body, scheme = body.getAttribute("data-md-color-scheme");
     body.setAttribute("data-md-color-scheme", "slate");
     const code = (CODE_CONTRAST)();
-    body.setAttribute("data-md-color-scheme", scheme);
     // What axe-core is told to leave out (formulas, code, figures: checked by the tests' own
     // checks) is emptied, each element keeping its size: axe-core walks the whole document
     // before it applies its exclusions, and those parts are most of a page's elements. The page
@@ -26,10 +25,9 @@
       element.style.setProperty("width", `${size.width}px`, "important");
       element.style.setProperty("height", `${size.height}px`, "important");
     });
-    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
-    body.setAttribute("data-md-color-scheme", "slate");
     const dark = slim(await axe.run(context, {resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast"]}}));
     body.setAttribute("data-md-color-scheme", scheme);
+    const light = slim(await axe.run(context, {resultTypes: ["violations"]}));
     document.getElementById("no-fade").remove();
     return {light, dark, code};
   });
