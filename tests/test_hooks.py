@@ -238,3 +238,18 @@ def test_the_whole_book_keeps_ids_apart_and_links_on_its_page():
         '<a href="../part1/a/HW3.ipynb" download>notebook</a><a href="https://example.org/">elsewhere</a>'
         '<input name="part1-a--__tabbed_1" id="part1-a--__tabbed_1_1"><label for="part1-a--__tabbed_1_1">tab</label>'
     )
+
+
+def test_each_table_the_theme_wraps_gets_a_box_of_its_own():
+    tables = load("tables")
+    page = (
+        '<header><table><tr><td>x</td></tr></table></header><article class="md-content__inner">'
+        '<table><tr><td><table class="inner"><tr><td>1</td></tr></table></td></tr></table>'
+        '<table class="highlighttable"><tr><td>code</td></tr></table><table id="t"></table></article>'
+    )
+    assert tables.on_post_page(page, None, None) == (
+        '<header><table><tr><td>x</td></tr></table></header><article class="md-content__inner">'
+        '<div class="md-table"><table><tr><td><table class="inner"><tr><td>1</td></tr></table></td></tr></table></div>'
+        '<table class="highlighttable"><tr><td>code</td></tr></table><div class="md-table"><table id="t"></table></div>'
+        "</article>"
+    )
