@@ -44,7 +44,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -214,26 +213,6 @@ def on_config(config):
     return config
 
 
-# The notebook trains the learned heads, content first then position (snippets/learned_heads.py:
-# 14 s of its 30 s), while the pages wait for them. When the notebook runs and the position head
-# is not stored yet, a process of its own trains it at the same time: snippets/memo.py keeps each
-# head's first result, and whichever asks second waits for it and loads it. Nothing is trained twice.
-# The call trained alongside the notebook: module, function and every argument (defaults too).
-ALONGSIDE = ("snippets.learned_heads", "learned_head", {"task": "position", "seed": 0})
-
-
-def _start_training():
-    from snippets.memo import is_stored
-
-    module, function, arguments = ALONGSIDE
-    if is_stored(module, function, **arguments):
-        return
-    code = f"from {module} import {function}; {function}(**{arguments!r})"
-    _STATE["training"] = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )  # an error here is raised again, with its message, in the notebook or the page that asks
-
-
 def on_page_markdown(markdown, page, config, files):
     _STATE["blocks"].page = page.file.src_uri
     return markdown
@@ -304,8 +283,6 @@ def _start_notebooks(config):
                 daemon=True,
             )
             thread.start()
-            if "training" not in _STATE:
-                _start_training()
         _STATE["notebooks"][uri] = (source, target, thread)
 
 
@@ -354,8 +331,6 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
-    if "training" in _STATE:
-        _STATE["training"].wait()  # done long before: the notebook, executed by now, needed its result
     blocks = _STATE.get("blocks")
     if blocks is not None:
         log.info("page code: %d blocks run, %d reused from the cache", blocks.ran, blocks.reused)

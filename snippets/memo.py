@@ -75,21 +75,6 @@ def _load_or_compute(name: str, compute) -> bytes:
         return data
 
 
-def _call_name(module: str, qualname: str, arguments: dict) -> str:
-    """The name a call's result is stored under: the function's name and a hash of the call."""
-    call = hashlib.sha256(pickle.dumps((module, qualname, sorted(arguments.items())))).hexdigest()
-    return f"{qualname.rsplit('.', 1)[-1]}-{call[:16]}"
-
-
-def is_stored(module: str, qualname: str, **arguments) -> bool:
-    """Whether ``module.qualname(**arguments)`` (every argument named, defaults too) is stored,
-    without importing ``module``."""
-    try:
-        return (_folder() / f"{_call_name(module, qualname, arguments)}.pickle").is_file()
-    except OSError:
-        return False
-
-
 def computed_once(fn):
     """``fn``, with each result computed once per argument list and kept on disk (see the module)."""
     memory: dict = {}
@@ -100,10 +85,12 @@ def computed_once(fn):
     def wrapper(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)  # f(x, n=3) and f(x, 3) are one call
         bound.apply_defaults()
-        name = _call_name(fn.__module__, fn.__qualname__, bound.arguments)
-        if name not in memory:
-            memory[name] = _load_or_compute(name, lambda: fn(*args, **kwargs))
-        return pickle.loads(memory[name])  # a fresh copy each time: a caller cannot change another's result
+        call = hashlib.sha256(
+            pickle.dumps((fn.__module__, fn.__qualname__, sorted(bound.arguments.items())))
+        ).hexdigest()
+        if call not in memory:
+            memory[call] = _load_or_compute(f"{fn.__name__}-{call[:16]}", lambda: fn(*args, **kwargs))
+        return pickle.loads(memory[call])  # a fresh copy each time: a caller cannot change another's result
 
     wrapper.uncached = fn
     return wrapper

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -13,14 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "docs" / "part3" / "HW3.ipynb"  # the notebook, solutions included
-
-
-def load_hook(name: str):
-    """The module ``hooks/<name>.py`` (hooks are files MkDocs loads, not a package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build_command(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -9,11 +10,18 @@ from pathlib import Path
 
 import nbformat
 
-from tests.support import ROOT, build_env, load_hook
+from tests.support import ROOT, build_env
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_inputs_hash_follows_the_code_and_data_that_pages_import(tmp_path, monkeypatch):
-    cache = load_hook("build_cache")
+    cache = load("build_cache")
     code = tmp_path / "snippets"
     (code / "data").mkdir(parents=True)
     (code / "attention.py").write_text("def softmax(x): ...\n")
@@ -29,7 +37,7 @@ def test_inputs_hash_follows_the_code_and_data_that_pages_import(tmp_path, monke
 
 
 def test_cache_folders_are_named_by_their_key_and_old_ones_go(tmp_path, monkeypatch):
-    cache = load_hook("build_cache")
+    cache = load("build_cache")
     monkeypatch.setenv("BOOK_CACHE", str(tmp_path))
     (tmp_path / "blocks-0123456789abcdef").mkdir()  # an older key
     (tmp_path / "nb-HW3-0123456789abcdef").mkdir()  # another kind
@@ -181,7 +189,7 @@ def test_a_failing_notebook_cell_stops_the_build_naming_the_notebook(tmp_path):
 
 
 def test_notebook_style_keeps_only_rules_that_can_match():
-    notebooks = load_hook("notebooks")
+    notebooks = load("notebooks")
     css = (
         "a{x:1} .on .off{y:2} .on:not(.off){z:3} a[href$='.ipynb']{w:4} "
         "@media (max-width: 760px){.off{a:1} .on{b:2}} @font-face{f:1} .off,.on{c:3} "
@@ -201,7 +209,7 @@ def test_notebook_style_keeps_only_rules_that_can_match():
 
 
 def test_notebook_style_keeps_only_custom_properties_something_reads():
-    notebooks = load_hook("notebooks")
+    notebooks = load("notebooks")
     css = (
         ".w{--used:1px;--chain:var(--used2);--used2:red;--unread:blue;--by-page:0;color:var(--chain)} "
         "@media print{.w{--unread-too:1;--icon:url('data:image/svg+xml;utf8,<svg/>');width:var(--used)}} "
@@ -216,7 +224,7 @@ def test_notebook_style_keeps_only_custom_properties_something_reads():
 
 
 def test_the_whole_book_keeps_ids_apart_and_links_on_its_page():
-    whole_book = load_hook("whole_book")
+    whole_book = load("whole_book")
     chapters = {"": "home", "part1/a/": "part1-a", "part1/b/": "part1-b"}
     chapter = (
         '<h2 id="why">Why</h2><a href="#why">here</a><a href="../b/">b</a><a href="../b/#how">b, how</a>'
@@ -233,7 +241,7 @@ def test_the_whole_book_keeps_ids_apart_and_links_on_its_page():
 
 
 def test_each_table_the_theme_wraps_gets_a_box_of_its_own():
-    tables = load_hook("tables")
+    tables = load("tables")
     page = (
         '<header><table><tr><td>x</td></tr></table></header><article class="md-content__inner">'
         '<table><tr><td><table class="inner"><tr><td>1</td></tr></table></td></tr></table>'

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
 import torch
 
-from snippets import memo
 from snippets.hw3_tasks import all_sequences
 from snippets.learned_heads import accuracy, learned_head, read_log, split_sequences, train_loop
 from snippets.sharpness import smallest_gap
 from snippets.transformer import numpy_head
-from tests.support import load_hook
 
 TRAIN_SECONDS = 15  # the budget per head; about 5 s on a 2-core laptop
 
@@ -77,27 +73,3 @@ def test_bad_requests_are_named():
         train_loop("unique", steps=1, log=None)
     with pytest.raises(ValueError, match="at least one sequence"):
         accuracy(train_loop("content", steps=1, log=None)[0], [], "content")
-
-
-def test_a_stored_result_is_found_by_its_call_without_importing_its_module(tmp_path, monkeypatch):
-    monkeypatch.setenv("BOOK_CACHE", str(tmp_path))
-
-    @memo.computed_once
-    def scaled(x, times=2):
-        return x * times
-
-    where = (scaled.__module__, scaled.__qualname__)
-    assert not memo.is_stored(*where, x=3, times=2)
-    assert scaled(3) == 6
-    assert memo.is_stored(*where, x=3, times=2)  # every argument named, defaults too
-    assert not memo.is_stored(*where, x=3) and not memo.is_stored(*where, x=4, times=2)
-
-
-def test_the_build_trains_alongside_the_notebook_the_call_the_notebook_makes():
-    """hooks/build_cache.py names the call by module, function and every argument: the notebook's
-    learned_head("position"), defaults applied."""
-    module, function, arguments = load_hook("build_cache").ALONGSIDE
-    assert (module, function) == (learned_head.__module__, learned_head.__name__)
-    bound = inspect.signature(learned_head.uncached).bind("position")
-    bound.apply_defaults()
-    assert bound.arguments == arguments
