@@ -250,7 +250,12 @@ class PageReport:
 
 COLLECT = script("collect.js")
 
-PRINTED = script("printed.js")
+# SHOWN in a script stands for the function of shown.js: whether an element is drawn.
+SHOWN = script("shown.js")
+
+PRINTED = script("printed.js").replace("SHOWN", SHOWN)
+
+OPEN_DETAILS_SHOWN = script("open_details_shown.js").replace("SHOWN", SHOWN)
 
 CODE_CONTRAST = script("code_contrast.js")
 

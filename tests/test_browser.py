@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import nbformat
 import pytest
 
-from tests.browser_support import DESKTOP, PHONE, problems, script
+from tests.browser_support import DESKTOP, OPEN_DETAILS_SHOWN, PHONE, problems, script
 from tests.support import ROOT
 
 pytestmark = pytest.mark.browser
@@ -261,7 +261,7 @@ def test_collapsible_boxes_open_on_click(reader, built_site, page_reports):
     page.goto(reader.base + pages[0])
     closed = page.locator("article details:not([open]) > summary").first
     closed.click()
-    assert page.evaluate(script("open_details_shown.js")), f"/{pages[0]}: a collapsible box did not open on click"
+    assert page.evaluate(OPEN_DETAILS_SHOWN), f"/{pages[0]}: a collapsible box did not open on click"
 
 
 def test_light_dark_toggle_switches_and_is_remembered(reader, page_reports):

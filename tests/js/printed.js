@@ -1,7 +1,6 @@
 // What the printed page shows that it should not, and hides that it should show: {chrome, hiddenAnswers, hiddenTabs}.
 () => {
-  // A box with display: contents (a table's, hooks/tables.py) draws nothing itself: shown if what is in it is.
-  const shown = e => e && (getComputedStyle(e).display === "contents" ? [...e.children].some(shown) : e.checkVisibility());
+  const shown = SHOWN;
   const chrome = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-code__nav",
                   ".md-clipboard", ".md-top", ".md-content__button", ".notebook-download", ".md-search", ".zeroclipboard-container"]
     .filter(s => [...document.querySelectorAll(s)].some(shown));
