@@ -242,6 +242,9 @@ def _execute(source: Path, target: Path, kernel_name: str, errors: dict, seconds
             timeout=CELL_TIMEOUT,
             resources={"metadata": {"path": str(source.parent)}},
             config=Config(KERNEL_CONFIG),
+            # Killed when done, or when the build stops early: the default, a graceful shutdown, waits
+            # up to 5 s for a kernel still busy with a cell (a failing build took 7 s instead of 4).
+            shutdown_kernel="immediate",
         )
         client.execute()
     except Exception as err:  # reported when the build reaches the page

@@ -43,7 +43,7 @@ DOWNLOAD_ICON = (Path(material.__file__).parent / "templates/.icons/material/dow
 SCRIPT = re.compile(r"<script\b(?P<attributes>[^>]*)>(?P<body>.*?)</script>|<!--.*?-->", re.S | re.I)
 JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript"}
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
-CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')  # also data-class="...": keeps more rules, never fewer
 CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 NOT_REQUIRED = re.compile(r":not\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]")  # :not(...), [attribute=".x"]
 ADDED_IN_THE_BROWSER = ("md-", "katex", "arithmatex")
@@ -231,7 +231,7 @@ def on_config(config):
 def on_post_page(output, page, config):
     if not getattr(page, "nb_url", None) and not getattr(page, "includes_notebooks", False):  # hooks/whole_book.py
         return output
-    classes = {c for m in CLASS_ATTRIBUTE.finditer(output) for c in m[1].split()}
+    classes = set(" ".join(CLASS_ATTRIBUTE.findall(output)).split())
     styles = [m[2] for m in STYLE.finditer(output)]
     read = _read_by_the_site(config) | set(PROPERTY_NAME.findall(STYLE.sub("", output)))
 
