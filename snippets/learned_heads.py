@@ -61,7 +61,8 @@ def split_sequences(task, held_out_fraction: float = 0.2, seed: int = 0) -> tupl
 def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_every: int = 1_000, log=print):
     """Train a fresh PytorchTransformer on ``task``; return ``(model, losses)``.
 
-    Plain SGD with learning rate ``lr`` on the mean-squared error, one random
+    Plain SGD with learning rate ``lr`` on the mean-squared error (the step
+    ``torch.optim.SGD(model.parameters(), lr=lr)`` takes, written out), one random
     training sequence per step (a length uniform over the task's lengths,
     then a sequence of that length from the training split). ``losses`` has
     one entry per step; every ``log_every`` steps ``log`` gets a line with
@@ -88,7 +89,6 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
     rng = np.random.default_rng(seed)
     lengths = rng.integers(task.lengths.start, task.lengths.stop, size=steps)
     picks = rng.random(steps)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     losses = np.empty(steps)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # on matrices this small, extra threads cost more than they save
@@ -98,9 +98,11 @@ def train_loop(task, steps: int = 10_000, lr: float = 3e-2, seed: int = 0, log_e
             pool = by_length[n]
             x, y = examples[pool[int(u * len(pool))]]
             loss = torch.nn.functional.mse_loss(model(x), y)
-            optimizer.zero_grad()
+            model.zero_grad()
             loss.backward()
-            optimizer.step()
+            with torch.no_grad():  # one step of SGD: w <- w - lr * dL/dw
+                for w in model.parameters():
+                    w.add_(w.grad, alpha=-lr)
             losses[step] = loss.item()
             if log and (step + 1) % log_every == 0:
                 log(

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from snippets.hw3_tasks import all_sequences
-from snippets.learned_heads import accuracy, learned_head, read_log, split_sequences, train_loop
+from snippets.hw3_tasks import all_sequences, encode, get_task, target
+from snippets.learned_heads import MODEL_SIZES, accuracy, learned_head, read_log, split_sequences, train_loop
 from snippets.sharpness import smallest_gap
-from snippets.transformer import numpy_head
+from snippets.transformer import PytorchTransformer, numpy_head
 
 TRAIN_SECONDS = 15  # the budget per head; about 5 s on a 2-core laptop
 
@@ -45,6 +45,34 @@ def test_training_is_reproducible_with_a_seed():
     for pa, pb in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(pa, pb, rtol=0, atol=0)
     assert not np.array_equal(losses_a, losses_c)
+
+
+def test_the_step_is_the_one_torch_optim_sgd_takes_bit_for_bit():
+    """train_loop writes the SGD step out; the same run with torch.optim.SGD taking each step ends
+    with the same weights and losses, bit for bit (the sampling as the docstring describes it)."""
+    task, steps, lr, seed = get_task("position"), 300, 3e-2, 0
+    model, losses = train_loop(task.name, steps=steps, lr=lr, seed=seed, log=None)
+
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        reference = PytorchTransformer(**MODEL_SIZES[task.name])
+    optimizer = torch.optim.SGD(reference.parameters(), lr=lr)
+    train, _ = split_sequences(task, seed=seed)
+    rng = np.random.default_rng(seed)
+    lengths, picks = rng.integers(task.lengths.start, task.lengths.stop, size=steps), rng.random(steps)
+    reference_losses = []
+    for n, u in zip(lengths, picks):
+        pool = [s for s in train if len(s) == n]
+        s = pool[int(u * len(pool))]
+        x, y = (torch.tensor(a, dtype=torch.float32) for a in (encode(s, task), target(s, task)))
+        loss = torch.nn.functional.mse_loss(reference(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        reference_losses.append(loss.item())
+    np.testing.assert_array_equal(losses, reference_losses)
+    for mine, theirs in zip(model.parameters(), reference.parameters()):
+        torch.testing.assert_close(mine, theirs, rtol=0, atol=0)
 
 
 def test_training_leaves_global_state_alone():
