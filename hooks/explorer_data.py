@@ -60,6 +60,11 @@ def _matrix(a) -> list | None:
     return None if a is None else a.tolist()
 
 
+def _hook_hash() -> str:
+    """This file's hash: with every file of ``snippets/``, the key of the data kept on disk."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 @functools.cache
 def head_data(task: str) -> str:
     """The JSON for the head explorer of ``task`` ("content" or "position").
@@ -70,8 +75,7 @@ def head_data(task: str) -> str:
     """
     from snippets.memo import computed_once
 
-    hook = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return computed_once(_head_data)(task, hook)
+    return computed_once(_head_data)(task, _hook_hash())
 
 
 def _head_data(task: str, hook: str) -> str:  # hook: this file's hash, only a part of the key
@@ -116,7 +120,16 @@ def _head_data(task: str, hook: str) -> str:  # hook: this file's hash, only a p
 
 @functools.cache
 def temperature_data() -> str:
-    """The JSON for the temperature explorer: the assignment's keys, values and query, and the temperatures."""
+    """The JSON for the temperature explorer: the assignment's keys, values and query, and the temperatures.
+
+    Kept on disk as the head explorer's data are: a rebuild with nothing changed does not import NumPy.
+    """
+    from snippets.memo import computed_once
+
+    return computed_once(_temperature_data)(_hook_hash())
+
+
+def _temperature_data(hook: str) -> str:  # hook: this file's hash, only a part of the key
     import numpy as np
 
     from snippets.attention import EXAMPLE_KEYS, EXAMPLE_QUERY, EXAMPLE_VALUES
