@@ -266,15 +266,6 @@ def _kept_script(match) -> str:
     return match[0]
 
 
-def _has_student_edition(page, config) -> bool:
-    """Does the notebook mark solutions, so that the build also writes its student edition?"""
-    import nbformat
-
-    from snippets.student_edition import has_solutions
-
-    return has_solutions(nbformat.read(Path(config.docs_dir) / page.file.src_uri, as_version=4))
-
-
 def on_page_content(html, page, config, files):
     plugin = config.plugins.get("mkdocs-jupyter")
     if not getattr(page, "nb_url", None) or plugin is None or not plugin.config["include_source"]:
@@ -287,7 +278,8 @@ def on_page_content(html, page, config, files):
     # Each cell's source is also kept as text for its copy button: search indexes it once, as code.
     html = html.replace('<div class="clipboard-copy-txt"', '<div data-search-exclude class="clipboard-copy-txt"')
     # A paragraph of its own: a floated button would squeeze the whole notebook beside it.
-    label = f"Download the solution ({name})" if _has_student_edition(page, config) else f"Download {name}"
+    # hooks/student_edition.py marks a notebook whose student edition it wrote beside it
+    label = f"Download the solution ({name})" if getattr(page.file, "student_edition", None) else f"Download {name}"
     button = (
         f'<p class="notebook-download"><a href="{name}" download class="md-button"'
         f' title="Download the notebook {name}">{DOWNLOAD_ICON} {label}</a></p>'

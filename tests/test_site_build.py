@@ -45,3 +45,18 @@ def test_the_notebook_kernel_runs_encrypted_and_warns_of_nothing(build_output):
         pytest.skip("this build reused an executed notebook: no kernel ran")
     assert "without encryption" not in build_output, "the notebook's kernel ran unencrypted over TCP"
     assert "[IPKernelApp] WARNING" not in build_output, "the notebook's kernel warned"
+
+
+def test_the_notebook_page_ships_the_student_edition_and_calls_its_download_the_solution(built_site):
+    """hooks/student_edition.py writes the student edition beside the notebook; the page's download says solution."""
+    import nbformat
+
+    from snippets.student_edition import student_edition
+    from tests.support import SOLUTION
+
+    shipped = nbformat.read(built_site / "part3/HW3/HW3-student.ipynb", as_version=4)
+    expected = student_edition(nbformat.read(SOLUTION, as_version=4))
+    assert [c.source for c in shipped.cells] == [c.source for c in expected.cells], (
+        "the shipped student edition is stale"
+    )
+    assert "Download the solution (HW3.ipynb)" in (built_site / "part3/HW3/index.html").read_text()
