@@ -232,12 +232,12 @@ def on_post_page(output, page, config):
     if not getattr(page, "nb_url", None) and not getattr(page, "includes_notebooks", False):  # hooks/whole_book.py
         return output
     classes = set(" ".join(CLASS_ATTRIBUTE.findall(output)).split())
-    styles = [m[2] for m in STYLE.finditer(output)]
+    mentioned = {m[2]: set(PROPERTY_NAME.findall(m[2])) for m in STYLE.finditer(output)}  # by each stylesheet
     read = _read_by_the_site(config) | set(PROPERTY_NAME.findall(STYLE.sub("", output)))
 
     def pruned(match):
         # What else on the page mentions a property (its other stylesheets) keeps it too.
-        also_read = read | {n for css in styles if css != match[2] for n in PROPERTY_NAME.findall(css)}
+        also_read = read.union(*(names for css, names in mentioned.items() if css != match[2]))
         # The same stylesheet, classes and properties read give the same result: kept, so a rebuild
         # does not prune again.
         key = hashlib.sha256("\0".join([match[2], *sorted(classes), "", *sorted(also_read)]).encode()).hexdigest()[:32]
