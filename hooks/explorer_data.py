@@ -30,11 +30,9 @@ stops the build, naming the page.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
@@ -60,11 +58,6 @@ def _matrix(a) -> list | None:
     return None if a is None else a.tolist()
 
 
-def _hook_hash() -> str:
-    """This file's hash: with every file of ``snippets/``, the key of the data kept on disk."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
 @functools.cache
 def head_data(task: str) -> str:
     """The JSON for the head explorer of ``task`` ("content" or "position").
@@ -75,10 +68,10 @@ def head_data(task: str) -> str:
     """
     from snippets.memo import computed_once
 
-    return computed_once(_head_data)(task, _hook_hash())
+    return computed_once(_head_data)(task)
 
 
-def _head_data(task: str, hook: str) -> str:  # hook: this file's hash, only a part of the key
+def _head_data(task: str) -> str:
     from snippets.hand_design import HAND_DESIGNED
     from snippets.hw3_tasks import ATOL, RTOL, VOCAB, get_task
     from snippets.learned_heads import MODEL_SIZES, learned_head
@@ -126,10 +119,10 @@ def temperature_data() -> str:
     """
     from snippets.memo import computed_once
 
-    return computed_once(_temperature_data)(_hook_hash())
+    return computed_once(_temperature_data)()
 
 
-def _temperature_data(hook: str) -> str:  # hook: this file's hash, only a part of the key
+def _temperature_data() -> str:
     import numpy as np
 
     from snippets.attention import EXAMPLE_KEYS, EXAMPLE_QUERY, EXAMPLE_VALUES

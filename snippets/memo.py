@@ -4,7 +4,8 @@ The learned heads of Part 3 and the tiny language model of 2(e) are trained
 with fixed seeds, so every process that asks for them (the pages, the
 notebook's kernel, the tests) would compute the same result. ``computed_once``
 stores the first result on disk, keyed by the function, its arguments, every
-file of ``snippets/`` and the versions of the packages that compute it; the
+file of ``snippets/``, the file that defines the function (a build hook's, if it
+is not in ``snippets/``) and the versions of the packages that compute it; the
 other processes load it. A lock makes a second process wait for the first
 instead of training the same model again. Change any snippet and every key
 changes: a stale result cannot be served.
@@ -75,18 +76,27 @@ def _load_or_compute(name: str, compute) -> bytes:
         return data
 
 
+def _defining_file_key(fn) -> str:
+    """Hash of the file that defines ``fn``; "" inside ``snippets/``, whose every file is in ``code_key``."""
+    path = Path(fn.__code__.co_filename).resolve()
+    if SNIPPETS in path.parents:
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def computed_once(fn):
     """``fn``, with each result computed once per argument list and kept on disk (see the module)."""
     memory: dict = {}
 
     signature = inspect.signature(fn)
+    source = _defining_file_key(fn)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)  # f(x, n=3) and f(x, 3) are one call
         bound.apply_defaults()
         call = hashlib.sha256(
-            pickle.dumps((fn.__module__, fn.__qualname__, sorted(bound.arguments.items())))
+            pickle.dumps((fn.__module__, fn.__qualname__, source, sorted(bound.arguments.items())))
         ).hexdigest()
         if call not in memory:
             memory[call] = _load_or_compute(f"{fn.__name__}-{call[:16]}", lambda: fn(*args, **kwargs))

@@ -36,6 +36,25 @@ def test_inputs_hash_follows_the_code_and_data_that_pages_import(tmp_path, monke
     assert cache.inputs_hash() not in {first, second}
 
 
+def test_a_hooks_kept_result_follows_the_hooks_own_code(tmp_path, monkeypatch):
+    """computed_once keys a function defined outside snippets/ (a hook's) by its file too: edit the
+    hook and its result is computed again, not served from before."""
+    from snippets.memo import computed_once
+
+    monkeypatch.setenv("BOOK_CACHE", str(tmp_path / "cache"))
+    hook = tmp_path / "a_hook.py"
+
+    def result_of_hook(source):
+        hook.write_text(source)
+        spec = importlib.util.spec_from_file_location("a_hook", hook)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return computed_once(module.made)()
+
+    assert result_of_hook("def made():\n    return 'first'\n") == "first"
+    assert result_of_hook("def made():\n    return 'second'\n") == "second"
+
+
 def test_cache_folders_are_named_by_their_key_and_old_ones_go(tmp_path, monkeypatch):
     cache = load("build_cache")
     monkeypatch.setenv("BOOK_CACHE", str(tmp_path))
